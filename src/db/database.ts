@@ -1,0 +1,48 @@
+import { fileURLToPath } from 'node:url';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import type * as schema from './schema.ts';
+
+/** The Drizzle database every repository works on, whichever driver is underneath. */
+export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
+
+/** A database transaction or the database itself: repositories accept either. */
+export type Executor = Pick<Database, 'select' | 'insert' | 'update' | 'delete' | 'execute' | 'transaction'>;
+
+export type DriverName = 'pglite' | 'postgres';
+
+/** An open database, the same shape for every driver. */
+export interface DatabaseHandle {
+  readonly driver: DriverName;
+  readonly db: Database;
+  /** SQL statements sent since open (transaction control included), for tests and benchmarks that count them. */
+  readonly statements: StatementCounter;
+  close(): Promise<void>;
+}
+
+export interface StatementCounter {
+  count: number;
+}
+
+export const migrationsFolder = fileURLToPath(new URL('./migrations', import.meta.url));
+
+/**
+ * Wraps a client method so that every call counts as one statement. Drivers apply it at the lowest layer
+ * they can reach, so that `begin` and `commit` count too.
+ */
+export function countCalls<T extends object, K extends keyof T>(
+  target: T,
+  method: K,
+  counter: StatementCounter,
+  statementsPerCall = 1,
+): void {
+  const original = target[method] as (...args: unknown[]) => unknown;
+  target[method] = function (this: unknown, ...args: unknown[]) {
+    counter.count += statementsPerCall;
+    return original.apply(this, args);
+  } as T[K];
+}
+
+/** Rows of a raw `db.execute()`: both drivers return them as `rows`, but Drizzle's shared type does not say so. */
+export function rowsOf<T>(result: unknown): T[] {
+  return (result as { rows: T[] }).rows;
+}

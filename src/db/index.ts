@@ -1,0 +1,23 @@
+export type { App, AppInput, AppPatch } from './apps.ts';
+export { type OpenDatabaseOptions, openDatabase } from './connect.ts';
+export type { Database, DatabaseHandle, DriverName } from './database.ts';
+export type {
+  Attempt,
+  AttemptFilters,
+  AttemptWithMessage,
+  Delivery,
+  DeliveryStats,
+  DeliveryWithEndpoint,
+  DeliveryWithMessage,
+} from './deliveries.ts';
+export type { Endpoint, EndpointInput, EndpointPatch, NewEndpointInput } from './endpoints.ts';
+export { MAX_PREVIOUS_SECRETS } from './endpoints.ts';
+export { StoreError, type StoreErrorCode } from './errors.ts';
+export type { EventType, EventTypeInput, EventTypePatch } from './event-types.ts';
+export type { Reservation } from './idempotency.ts';
+export type { Message, MessageInput } from './messages.ts';
+export type { ListOrder, Page, PageRequest } from './pagination.ts';
+export { openPgliteDatabase } from './pglite/driver.ts';
+export { openPostgresDatabase } from './postgres/driver.ts';
+export { DeliveryStatus, type DeliveryStatusCode } from './schema.ts';
+export { createStore, type Store } from './store.ts';

@@ -1,0 +1,159 @@
+import { and, eq, gte, inArray, isNotNull, lte, sql } from 'drizzle-orm';
+import { createId } from '../secrets/index.ts';
+import { type Executor, rowsOf } from './database.ts';
+import { StoreError } from './errors.ts';
+import { allOf, fetchPage, type Page, type PageRequest } from './pagination.ts';
+import { idempotencyKeys, messages } from './schema.ts';
+
+export type Message = typeof messages.$inferSelect;
+
+export interface MessageInput {
+  eventType: string;
+  payload: Record<string, unknown>;
+  eventId?: string | null | undefined;
+  channels?: string[] | null | undefined;
+  tags?: string[] | null | undefined;
+  /** How long the payload is kept. */
+  retentionHours: number;
+}
+
+/** Completes an idempotency reservation inside the message's own transaction. */
+export interface IdempotentResponse {
+  keyHash: string;
+  status: number;
+  /** Builds the response body from the message about to be stored. */
+  body: (message: Message) => unknown;
+}
+
+export interface ListMessagesOptions extends PageRequest {
+  eventTypes?: string[] | undefined;
+  channel?: string | undefined;
+  tag?: string | undefined;
+  before?: Date | undefined;
+  after?: Date | undefined;
+}
+
+export interface CreatedMessage {
+  message: Message;
+  /** How many endpoints the message fans out to. */
+  deliveries: number;
+}
+
+export function createMessageRepository(db: Executor) {
+  return {
+    /**
+     * Stores a message and one pending delivery for every enabled endpoint of the app whose event types and
+     * channels match, in one transaction and a constant number of statements however many endpoints match.
+     * @throws StoreError `conflict` when the app already has a message with this eventId
+     */
+    async create(
+      appId: string,
+      input: MessageInput,
+      idempotent?: IdempotentResponse,
+    ): Promise<CreatedMessage> {
+      const now = new Date();
+      const message: Message = {
+        id: createId('msg', now.getTime()),
+        appId,
+        eventId: input.eventId ?? null,
+        eventType: input.eventType,
+        payload: input.payload,
+        channels: input.channels ?? null,
+        tags: input.tags ?? null,
+        createdAt: now,
+        payloadExpiresAt: new Date(now.getTime() + input.retentionHours * 3_600_000),
+      };
+      const channels = message.channels ? sql`${pgTextArray(message.channels)}::text[]` : sql`null::text[]`;
+      return db.transaction(async (tx) => {
+        const result = await tx.execute(sql`
+          with inserted as (
+            insert into messages (id, app_id, event_id, event_type, payload, channels, tags, created_at, payload_expires_at)
+            values (${message.id}, ${appId}, ${message.eventId}, ${message.eventType}, ${JSON.stringify(message.payload)}::jsonb,
+                    ${channels}, ${message.tags ? sql`${pgTextArray(message.tags)}::text[]` : sql`null::text[]`},
+                    ${now.toISOString()}::timestamptz, ${message.payloadExpiresAt.toISOString()}::timestamptz)
+            on conflict (app_id, event_id) do nothing
+            returning id, created_at
+          ), fanned_out as (
+            insert into deliveries (app_id, message_id, endpoint_id, next_attempt_at)
+            select e.app_id, m.id, e.id, m.created_at
+            from inserted m
+            join endpoints e on e.app_id = ${appId}
+            where e.deleted_at is null and not e.disabled
+              and (e.event_types is null or ${message.eventType} = any(e.event_types))
+              and (e.channels is null or e.channels && ${channels})
+            returning 1
+          )
+          select (select count(*) from inserted)::int as messages, (select count(*) from fanned_out)::int as deliveries
+        `);
+        const counts = rowsOf<{ messages: number; deliveries: number }>(result)[0]!;
+        if (Number(counts.messages) === 0) {
+          throw new StoreError('conflict', `A message with eventId '${message.eventId}' already exists`);
+        }
+        if (idempotent) {
+          await tx
+            .update(idempotencyKeys)
+            .set({
+              responseStatus: idempotent.status,
+              responseBody: JSON.stringify(idempotent.body(message)),
+            })
+            .where(eq(idempotencyKeys.keyHash, idempotent.keyHash));
+        }
+        return { message, deliveries: Number(counts.deliveries) };
+      });
+    },
+
+    /** Finds a message of the app by id or eventId. */
+    async find(appId: string, idOrEventId: string): Promise<Message | undefined> {
+      const column = idOrEventId.startsWith('msg_') ? messages.id : messages.eventId;
+      const [row] = await db
+        .select()
+        .from(messages)
+        .where(and(eq(messages.appId, appId), eq(column, idOrEventId)))
+        .limit(1);
+      return row;
+    },
+
+    list(appId: string, options: ListMessagesOptions): Promise<Page<Message>> {
+      return fetchPage(
+        options,
+        messages.id,
+        (row: Message) => row.id,
+        (cursor, orderBy, limit) =>
+          db
+            .select()
+            .from(messages)
+            .where(
+              allOf(
+                eq(messages.appId, appId),
+                cursor,
+                options.eventTypes?.length ? inArray(messages.eventType, options.eventTypes) : undefined,
+                options.channel ? sql`${options.channel} = any(${messages.channels})` : undefined,
+                options.tag ? sql`${options.tag} = any(${messages.tags})` : undefined,
+                options.before ? lte(messages.createdAt, options.before) : undefined,
+                options.after ? gte(messages.createdAt, options.after) : undefined,
+              ),
+            )
+            .orderBy(orderBy)
+            .limit(limit),
+      );
+    },
+
+    /** Removes a message's payload for good, keeping the record of its deliveries. */
+    async expungeContent(appId: string, id: string): Promise<void> {
+      await db
+        .update(messages)
+        .set({ payload: null })
+        .where(and(eq(messages.appId, appId), eq(messages.id, id), isNotNull(messages.payload)));
+    },
+  };
+}
+
+/**
+ * A text[] literal, since Drizzle expands a JS array in a `sql` template into a parameter list rather than
+ * one array parameter.
+ */
+function pgTextArray(values: readonly string[]): string {
+  return `{${values.map((v) => `"${v.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`).join(',')}}`;
+}
+
+export type MessageRepository = ReturnType<typeof createMessageRepository>;

@@ -1,0 +1,40 @@
+import { mkdir } from 'node:fs/promises';
+import { PGlite } from '@electric-sql/pglite';
+import { drizzle } from 'drizzle-orm/pglite';
+import { migrate } from 'drizzle-orm/pglite/migrator';
+import {
+  countCalls,
+  type Database,
+  type DatabaseHandle,
+  migrationsFolder,
+  type StatementCounter,
+} from '../database.ts';
+import * as schema from '../schema.ts';
+
+export interface PgliteOptions {
+  /** Data directory; omitted, the database lives in memory (tests). */
+  dataDir?: string;
+}
+
+/**
+ * Opens embedded PostgreSQL (PGlite) and applies the migrations. Only one process may open a data directory.
+ */
+export async function openPgliteDatabase(options: PgliteOptions = {}): Promise<DatabaseHandle> {
+  if (options.dataDir) await mkdir(options.dataDir, { recursive: true });
+  const client = await PGlite.create(options.dataDir);
+  const db = drizzle(client, { schema }) as unknown as Database;
+  await migrate(db as never, { migrationsFolder });
+  const statements: StatementCounter = { count: 0 };
+  countCalls(client, 'query', statements);
+  countCalls(client, 'exec', statements);
+  // PGlite sends BEGIN and COMMIT (or ROLLBACK) inside transaction(), out of reach of the wrappers above.
+  countCalls(client, 'transaction', statements, 2);
+  return {
+    driver: 'pglite',
+    db,
+    statements,
+    async close() {
+      await client.close();
+    },
+  };
+}

@@ -1,0 +1,221 @@
+import { sql } from 'drizzle-orm';
+import {
+  bigint,
+  boolean,
+  customType,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  smallint,
+  text,
+  timestamp,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core';
+
+/**
+ * Ids sort by creation time only under bytewise comparison; `COLLATE "C"` keeps that true whatever the
+ * database's default collation is (en_US would put `a` before `B`).
+ */
+const sortableId = customType<{ data: string }>({
+  dataType() {
+    return 'text COLLATE "C"';
+  },
+});
+
+const createdAt = () => timestamp('created_at', { withTimezone: true, precision: 3 }).notNull().defaultNow();
+const updatedAt = () => timestamp('updated_at', { withTimezone: true, precision: 3 }).notNull().defaultNow();
+
+/** Tenants: one per merchant of the payments platform. Deleted apps are kept as tombstones. */
+export const apps = pgTable(
+  'apps',
+  {
+    id: sortableId('id').primaryKey(),
+    uid: text('uid'),
+    name: text('name').notNull(),
+    throttleRate: integer('throttle_rate'),
+    metadata: jsonb('metadata').$type<Record<string, string>>().notNull().default({}),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+    deletedAt: timestamp('deleted_at', { withTimezone: true, precision: 3 }),
+  },
+  (t) => [uniqueIndex('apps_uid_key').on(t.uid).where(sql`${t.deletedAt} is null`)],
+);
+
+/** The event catalog, shared by every app. */
+export const eventTypes = pgTable('event_types', {
+  name: text('name').primaryKey(),
+  description: text('description').notNull(),
+  groupName: text('group_name'),
+  schemas: jsonb('schemas').$type<Record<string, unknown>>(),
+  featureFlags: jsonb('feature_flags').$type<string[]>(),
+  archived: boolean('archived').notNull().default(false),
+  deprecated: boolean('deprecated').notNull().default(false),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
+
+/** A rotated-out signing key that keeps signing until it expires. */
+export interface PreviousSecret {
+  sealed: string;
+  expiresAt: string;
+}
+
+export const endpoints = pgTable(
+  'endpoints',
+  {
+    id: sortableId('id').primaryKey(),
+    appId: sortableId('app_id')
+      .notNull()
+      .references(() => apps.id),
+    uid: text('uid'),
+    url: text('url').notNull(),
+    description: text('description').notNull().default(''),
+    eventTypes: text('event_types').array(),
+    channels: text('channels').array(),
+    throttleRate: integer('throttle_rate'),
+    disabled: boolean('disabled').notNull().default(false),
+    metadata: jsonb('metadata').$type<Record<string, string>>().notNull().default({}),
+    /** The current signing secret, sealed by the secret box. */
+    secret: text('secret').notNull(),
+    previousSecrets: jsonb('previous_secrets').$type<PreviousSecret[]>().notNull().default([]),
+    /** Custom headers as sealed JSON: they often carry credentials. */
+    headers: text('headers'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+    deletedAt: timestamp('deleted_at', { withTimezone: true, precision: 3 }),
+  },
+  (t) => [
+    index('endpoints_app_idx').on(t.appId, t.id),
+    uniqueIndex('endpoints_app_uid_key').on(t.appId, t.uid).where(sql`${t.deletedAt} is null`),
+  ],
+);
+
+export const messages = pgTable(
+  'messages',
+  {
+    id: sortableId('id').primaryKey(),
+    appId: sortableId('app_id')
+      .notNull()
+      .references(() => apps.id),
+    eventId: text('event_id'),
+    eventType: text('event_type').notNull(),
+    /** Null once expunged or past retention. */
+    payload: jsonb('payload'),
+    channels: text('channels').array(),
+    tags: text('tags').array(),
+    createdAt: createdAt(),
+    payloadExpiresAt: timestamp('payload_expires_at', { withTimezone: true, precision: 3 }).notNull(),
+  },
+  (t) => [
+    index('messages_app_idx').on(t.appId, t.id),
+    uniqueIndex('messages_app_event_id_key').on(t.appId, t.eventId),
+  ],
+);
+
+/** Svix's MessageStatus numbers, used for deliveries and attempts alike. */
+export const DeliveryStatus = {
+  success: 0,
+  pending: 1,
+  fail: 2,
+  sending: 3,
+  canceled: 4,
+} as const;
+export type DeliveryStatusCode = (typeof DeliveryStatus)[keyof typeof DeliveryStatus];
+
+/**
+ * One row per (message, endpoint): the unit of work of the delivery engine. Workers claim due rows with
+ * `FOR UPDATE SKIP LOCKED` through the partial index on `next_attempt_at`, and set `leased_until` so that
+ * a dead worker's rows become due again.
+ */
+export const deliveries = pgTable(
+  'deliveries',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    appId: sortableId('app_id').notNull(),
+    messageId: sortableId('message_id')
+      .notNull()
+      .references(() => messages.id),
+    endpointId: sortableId('endpoint_id')
+      .notNull()
+      .references(() => endpoints.id),
+    status: smallint('status').$type<DeliveryStatusCode>().notNull().default(DeliveryStatus.pending),
+    attemptCount: smallint('attempt_count').notNull().default(0),
+    nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true, precision: 3 }),
+    leasedUntil: timestamp('leased_until', { withTimezone: true, precision: 3 }),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex('deliveries_message_endpoint_key').on(t.messageId, t.endpointId),
+    index('deliveries_endpoint_idx').on(t.endpointId, t.messageId),
+    index('deliveries_due_idx')
+      .on(t.nextAttemptAt)
+      .where(
+        sql`${t.status} in (${sql.raw(String(DeliveryStatus.pending))}, ${sql.raw(String(DeliveryStatus.sending))})`,
+      ),
+  ],
+);
+
+export const attempts = pgTable(
+  'attempts',
+  {
+    id: sortableId('id').primaryKey(),
+    appId: sortableId('app_id').notNull(),
+    deliveryId: bigint('delivery_id', { mode: 'number' })
+      .notNull()
+      .references(() => deliveries.id),
+    messageId: sortableId('message_id').notNull(),
+    endpointId: sortableId('endpoint_id').notNull(),
+    url: text('url').notNull(),
+    status: smallint('status').$type<DeliveryStatusCode>().notNull(),
+    responseStatusCode: smallint('response_status_code').notNull().default(0),
+    response: text('response'),
+    responseDurationMs: integer('response_duration_ms').notNull().default(0),
+    errorClass: text('error_class'),
+    /** 0 scheduled, 1 manual, as Svix's MessageAttemptTriggerType. */
+    triggerType: smallint('trigger_type').notNull().default(0),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('attempts_endpoint_idx').on(t.endpointId, t.id),
+    index('attempts_message_idx').on(t.messageId, t.id),
+  ],
+);
+
+/** Bearer tokens, stored as SHA-256 hashes. `appId` null means an operator token. */
+export const apiTokens = pgTable(
+  'api_tokens',
+  {
+    id: sortableId('id').primaryKey(),
+    tokenHash: text('token_hash').notNull(),
+    appId: sortableId('app_id').references(() => apps.id),
+    sessionId: text('session_id'),
+    expiresAt: timestamp('expires_at', { withTimezone: true, precision: 3 }),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('api_tokens_hash_key').on(t.tokenHash), index('api_tokens_app_idx').on(t.appId)],
+);
+
+/**
+ * Responses of POST requests by idempotency key (hashed with the caller's token and the URL), kept 12 hours
+ * as Svix does. A row without `responseStatus` is a request in flight, holding the key until `lockedUntil`.
+ */
+export const idempotencyKeys = pgTable(
+  'idempotency_keys',
+  {
+    keyHash: text('key_hash').primaryKey(),
+    responseStatus: smallint('response_status'),
+    responseBody: text('response_body'),
+    lockedUntil: timestamp('locked_until', { withTimezone: true, precision: 3 }).notNull(),
+    expiresAt: timestamp('expires_at', { withTimezone: true, precision: 3 }).notNull(),
+  },
+  (t) => [index('idempotency_keys_expires_idx').on(t.expiresAt)],
+);
+
+/** Small facts about this installation, such as which catalog version was loaded. */
+export const settings = pgTable('settings', {
+  key: text('key').primaryKey(),
+  value: jsonb('value').notNull(),
+  updatedAt: updatedAt(),
+});

@@ -1,0 +1,367 @@
+import { randomBytes } from 'node:crypto';
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSecretBox } from '../secrets/index.ts';
+import type { DatabaseHandle } from './database.ts';
+import { rowsOf } from './database.ts';
+import { StoreError } from './errors.ts';
+import { createStore, type Store } from './store.ts';
+
+/**
+ * The repository contract, run unchanged against every driver (as Drizzle runs one integration suite
+ * per driver).
+ */
+export function describeStoreSuite(driverName: string, open: () => Promise<DatabaseHandle>) {
+  describe(`store on ${driverName}`, () => {
+    let handle: DatabaseHandle;
+    let store: Store;
+
+    beforeAll(async () => {
+      handle = await open();
+      store = createStore(handle, createSecretBox(randomBytes(32)));
+    });
+    afterAll(async () => {
+      await handle.close();
+    });
+
+    const newApp = (name = 'Acme') => store.apps.create({ name });
+
+    describe('apps', () => {
+      it('creates an app and finds it by id and by uid', async () => {
+        const app = await store.apps.create({ name: 'Shop', uid: 'shop-1', metadata: { tier: 'gold' } });
+        expect(app.id).toMatch(/^app_[A-Za-z0-9]{27}$/);
+        expect((await store.apps.find(app.id))?.name).toBe('Shop');
+        expect((await store.apps.find('shop-1'))?.id).toBe(app.id);
+        expect((await store.apps.find('shop-1'))?.metadata).toEqual({ tier: 'gold' });
+      });
+
+      it('rejects a second app with the same uid, and frees the uid when the app is deleted', async () => {
+        const app = await store.apps.create({ name: 'A', uid: 'dup-uid' });
+        await expect(store.apps.create({ name: 'B', uid: 'dup-uid' })).rejects.toMatchObject({
+          code: 'conflict',
+        });
+        await store.apps.delete(app.id);
+        expect(await store.apps.find(app.id)).toBeUndefined();
+        expect((await store.apps.create({ name: 'C', uid: 'dup-uid' })).name).toBe('C');
+      });
+
+      it('pages through apps with iterator, prevIterator and done', async () => {
+        const created = [];
+        for (let i = 0; i < 5; i++)
+          created.push(await store.apps.create({ name: `page-${i}`, uid: `page-app-${i}` }));
+        const onlyThese = async (iterator?: string | null) => {
+          const page = await store.apps.list({ limit: 100, iterator });
+          return page.data.filter((a) => a.name.startsWith('page-')).map((a) => a.name);
+        };
+        expect(await onlyThese()).toEqual(['page-0', 'page-1', 'page-2', 'page-3', 'page-4']);
+        const first = await store.apps.list({ limit: 2, iterator: created[0]!.id });
+        expect(first.data.map((a) => a.name)).toEqual(['page-1', 'page-2']);
+        expect(first.done).toBe(false);
+        expect(first.iterator).toBe(created[2]!.id);
+        expect(first.prevIterator).toBe(`-${created[1]!.id}`);
+        const back = await store.apps.list({ limit: 2, iterator: first.prevIterator });
+        expect(back.data.map((a) => a.id)).toContain(created[0]!.id);
+        const last = await store.apps.list({ limit: 10, iterator: created[3]!.id });
+        expect(last.done).toBe(true);
+        const descending = await store.apps.list({ limit: 2, order: 'descending', iterator: created[4]!.id });
+        expect(descending.data.map((a) => a.name)).toEqual(['page-3', 'page-2']);
+      });
+
+      it('updates an app and reports a missing one', async () => {
+        const app = await newApp();
+        const updated = await store.apps.update(app.id, { name: 'Renamed', throttleRate: 5 });
+        expect(updated).toMatchObject({ name: 'Renamed', throttleRate: 5 });
+        expect(updated.updatedAt.getTime()).toBeGreaterThanOrEqual(app.updatedAt.getTime());
+        await expect(store.apps.update('app_missing', { name: 'x' })).rejects.toBeInstanceOf(StoreError);
+      });
+    });
+
+    describe('event types', () => {
+      it('creates, conflicts, archives and brings back an event type', async () => {
+        const created = await store.eventTypes.create({ name: 'order.created', description: 'An order' });
+        expect(created.archived).toBe(false);
+        await expect(
+          store.eventTypes.create({ name: 'order.created', description: 'again' }),
+        ).rejects.toMatchObject({
+          code: 'conflict',
+        });
+        expect(await store.eventTypes.delete('order.created', false)).toBe(true);
+        expect((await store.eventTypes.find('order.created'))?.archived).toBe(true);
+        const live = await store.eventTypes.list({ limit: 250 });
+        expect(live.data.map((e) => e.name)).not.toContain('order.created');
+        const all = await store.eventTypes.list({ limit: 250, includeArchived: true });
+        expect(all.data.map((e) => e.name)).toContain('order.created');
+        const revived = await store.eventTypes.create({ name: 'order.created', description: 'Back' });
+        expect(revived).toMatchObject({ archived: false, description: 'Back' });
+      });
+
+      it('upserts and tells whether it created', async () => {
+        expect((await store.eventTypes.upsert({ name: 'order.shipped', description: 'x' })).created).toBe(
+          true,
+        );
+        const second = await store.eventTypes.upsert({
+          name: 'order.shipped',
+          description: 'y',
+          groupName: 'order',
+        });
+        expect(second.created).toBe(false);
+        expect(second.eventType).toMatchObject({ description: 'y', groupName: 'order' });
+      });
+
+      it('loads the catalog once per version and keeps the operator’s edits', async () => {
+        const catalog = [
+          { name: 'cat.one', description: 'one', groupName: 'cat', schemas: { '1': { type: 'object' } } },
+          { name: 'cat.two', description: 'two', groupName: 'cat' },
+        ];
+        expect(await store.eventTypes.loadCatalog('v1', catalog)).toBe(2);
+        await store.eventTypes.update('cat.one', { description: 'edited' });
+        expect(await store.eventTypes.loadCatalog('v1', catalog)).toBe(0);
+        expect(
+          await store.eventTypes.loadCatalog('v2', [...catalog, { name: 'cat.three', description: '3' }]),
+        ).toBe(1);
+        expect((await store.eventTypes.find('cat.one'))?.description).toBe('edited');
+        expect((await store.eventTypes.find('cat.one'))?.schemas).toEqual({ '1': { type: 'object' } });
+      });
+    });
+
+    describe('endpoints', () => {
+      it('keeps the signing secret and headers encrypted at rest', async () => {
+        const app = await newApp();
+        const endpoint = await store.endpoints.create(app.id, {
+          url: 'https://example.com/hook',
+          headers: { authorization: 'Bearer very-secret-value' },
+        });
+        const secret = store.endpoints.revealSecret(endpoint);
+        expect(secret).toMatch(/^whsec_[A-Za-z0-9+/=]{32}$/);
+        const [raw] = rowsOf<{ secret: string; headers: string }>(
+          await handle.db.execute(sql`select secret, headers from endpoints where id = ${endpoint.id}`),
+        );
+        expect(raw!.secret).not.toContain(secret.slice(6));
+        expect(raw!.headers).not.toContain('very-secret-value');
+        expect(store.endpoints.revealHeaders(endpoint)).toEqual({
+          authorization: 'Bearer very-secret-value',
+        });
+      });
+
+      it('rotates the secret, keeps the old one signing during the grace period, and bounds old keys', async () => {
+        const app = await newApp();
+        let endpoint = await store.endpoints.create(app.id, { url: 'https://example.com/a' });
+        const first = store.endpoints.revealSecret(endpoint);
+        await store.endpoints.rotateSecret(app.id, endpoint, undefined, 86_400);
+        endpoint = (await store.endpoints.find(app.id, endpoint.id))!;
+        const [current, previous] = store.endpoints.signingSecrets(endpoint);
+        expect(current).not.toBe(first);
+        expect(previous).toBe(first);
+        expect(store.endpoints.signingSecrets(endpoint, new Date(Date.now() + 86_401_000))).toEqual([
+          current,
+        ]);
+        for (let i = 0; i < 9; i++) {
+          await store.endpoints.rotateSecret(app.id, endpoint, undefined, 60);
+          endpoint = (await store.endpoints.find(app.id, endpoint.id))!;
+        }
+        await expect(store.endpoints.rotateSecret(app.id, endpoint, undefined, 60)).rejects.toMatchObject({
+          code: 'limit_reached',
+        });
+      });
+
+      it('finds by uid within its app only, and hides deleted endpoints', async () => {
+        const app = await newApp();
+        const other = await newApp();
+        const endpoint = await store.endpoints.create(app.id, {
+          url: 'https://example.com/b',
+          uid: 'ep-uid',
+        });
+        expect((await store.endpoints.find(app.id, 'ep-uid'))?.id).toBe(endpoint.id);
+        expect(await store.endpoints.find(other.id, 'ep-uid')).toBeUndefined();
+        expect(await store.endpoints.find(other.id, endpoint.id)).toBeUndefined();
+        await expect(
+          store.endpoints.create(app.id, { url: 'https://example.com/c', uid: 'ep-uid' }),
+        ).rejects.toMatchObject({ code: 'conflict' });
+        await store.endpoints.delete(app.id, endpoint.id);
+        expect(await store.endpoints.find(app.id, endpoint.id)).toBeUndefined();
+      });
+    });
+
+    describe('messages and fan-out', () => {
+      it('creates one delivery per matching enabled endpoint, in the same transaction', async () => {
+        const app = await newApp();
+        const all = await store.endpoints.create(app.id, { url: 'https://example.com/all' });
+        const payments = await store.endpoints.create(app.id, {
+          url: 'https://example.com/payments',
+          eventTypes: ['payment.succeeded'],
+        });
+        await store.endpoints.create(app.id, {
+          url: 'https://example.com/refunds',
+          eventTypes: ['refund.succeeded'],
+        });
+        await store.endpoints.create(app.id, { url: 'https://example.com/off', disabled: true });
+        const deleted = await store.endpoints.create(app.id, { url: 'https://example.com/gone' });
+        await store.endpoints.delete(app.id, deleted.id);
+        const eu = await store.endpoints.create(app.id, { url: 'https://example.com/eu', channels: ['eu'] });
+        const otherApp = await newApp();
+        await store.endpoints.create(otherApp.id, { url: 'https://example.com/other' });
+
+        const plain = await store.messages.create(app.id, {
+          eventType: 'payment.succeeded',
+          payload: { type: 'payment.succeeded' },
+          retentionHours: 1,
+        });
+        expect(plain.deliveries).toBe(2);
+        const targets = (await store.deliveries.listForMessage(plain.message.id))
+          .map((d) => d.endpointId)
+          .sort();
+        expect(targets).toEqual([all.id, payments.id].sort());
+
+        const inEu = await store.messages.create(app.id, {
+          eventType: 'payment.succeeded',
+          payload: {},
+          channels: ['eu', 'us'],
+          retentionHours: 1,
+        });
+        const euTargets = (await store.deliveries.listForMessage(inEu.message.id))
+          .map((d) => d.endpointId)
+          .sort();
+        expect(euTargets).toEqual([all.id, payments.id, eu.id].sort());
+        const delivery = (await store.deliveries.listForMessage(inEu.message.id))[0]!;
+        expect(delivery).toMatchObject({ status: 1, attemptCount: 0 });
+        expect(delivery.nextAttemptAt?.getTime()).toBe(inEu.message.createdAt.getTime());
+      });
+
+      it('does not give an endpoint created later the earlier messages', async () => {
+        const app = await newApp();
+        const { message } = await store.messages.create(app.id, {
+          eventType: 'x.y',
+          payload: {},
+          retentionHours: 1,
+        });
+        await store.endpoints.create(app.id, { url: 'https://example.com/late' });
+        expect(await store.deliveries.listForMessage(message.id)).toEqual([]);
+      });
+
+      it('rejects a duplicate eventId and stores nothing for it', async () => {
+        const app = await newApp();
+        await store.endpoints.create(app.id, { url: 'https://example.com/d' });
+        const first = await store.messages.create(app.id, {
+          eventType: 'a.b',
+          payload: { n: 1 },
+          eventId: 'evt-1',
+          retentionHours: 1,
+        });
+        await expect(
+          store.messages.create(app.id, {
+            eventType: 'a.b',
+            payload: { n: 2 },
+            eventId: 'evt-1',
+            retentionHours: 1,
+          }),
+        ).rejects.toMatchObject({ code: 'conflict' });
+        expect((await store.messages.find(app.id, 'evt-1'))?.id).toBe(first.message.id);
+        const page = await store.messages.list(app.id, { limit: 10, order: 'descending' });
+        expect(page.data).toHaveLength(1);
+      });
+
+      it('uses a constant number of statements however many endpoints match', async () => {
+        const countFor = async (endpointCount: number) => {
+          const app = await newApp();
+          for (let i = 0; i < endpointCount; i++)
+            await store.endpoints.create(app.id, { url: `https://example.com/${i}` });
+          const before = handle.statements.count;
+          const { deliveries } = await store.messages.create(app.id, {
+            eventType: 'a.b',
+            payload: {},
+            retentionHours: 1,
+          });
+          expect(deliveries).toBe(endpointCount);
+          return handle.statements.count - before;
+        };
+        const one = await countFor(1);
+        const fifty = await countFor(50);
+        expect(fifty).toBe(one);
+        // BEGIN, one statement that inserts the message and its deliveries, COMMIT.
+        expect(one).toBe(3);
+      });
+
+      it('lists messages newest first, filtered by event type, channel and time', async () => {
+        const app = await newApp();
+        const make = (eventType: string, channels?: string[]) =>
+          store.messages.create(app.id, { eventType, payload: {}, channels, retentionHours: 1 });
+        const a = await make('payment.succeeded');
+        const b = await make('refund.succeeded', ['eu']);
+        const c = await make('payment.failed');
+        const all = await store.messages.list(app.id, { limit: 10, order: 'descending' });
+        expect(all.data.map((m) => m.id)).toEqual([c.message.id, b.message.id, a.message.id]);
+        const payments = await store.messages.list(app.id, {
+          limit: 10,
+          order: 'descending',
+          eventTypes: ['payment.succeeded', 'payment.failed'],
+        });
+        expect(payments.data.map((m) => m.id)).toEqual([c.message.id, a.message.id]);
+        const eu = await store.messages.list(app.id, { limit: 10, order: 'descending', channel: 'eu' });
+        expect(eu.data.map((m) => m.id)).toEqual([b.message.id]);
+        const future = await store.messages.list(app.id, { limit: 10, after: new Date(Date.now() + 60_000) });
+        expect(future.data).toEqual([]);
+      });
+
+      it('completes an idempotency reservation in the message transaction', async () => {
+        const app = await newApp();
+        const key = `key-${randomBytes(4).toString('hex')}`;
+        expect(await store.idempotency.reserve(key)).toEqual({ state: 'reserved' });
+        const { message } = await store.messages.create(
+          app.id,
+          { eventType: 'a.b', payload: {}, retentionHours: 1 },
+          { keyHash: key, status: 202, body: (m) => ({ id: m.id }) },
+        );
+        expect(await store.idempotency.reserve(key)).toEqual({
+          state: 'completed',
+          status: 202,
+          body: JSON.stringify({ id: message.id }),
+        });
+      });
+    });
+
+    describe('idempotency keys', () => {
+      it('reserves once, reports in-flight duplicates, and frees the key on release', async () => {
+        expect(await store.idempotency.reserve('k1')).toEqual({ state: 'reserved' });
+        expect(await store.idempotency.reserve('k1')).toEqual({ state: 'in_flight' });
+        await store.idempotency.release('k1');
+        expect(await store.idempotency.reserve('k1')).toEqual({ state: 'reserved' });
+        await store.idempotency.complete('k1', 201, '{"ok":true}');
+        expect(await store.idempotency.reserve('k1')).toEqual({
+          state: 'completed',
+          status: 201,
+          body: '{"ok":true}',
+        });
+        await store.idempotency.release('k1');
+        expect((await store.idempotency.reserve('k1')).state).toBe('completed');
+      });
+
+      it('takes over a stale lock left by a crashed request', async () => {
+        expect(await store.idempotency.reserve('k2')).toEqual({ state: 'reserved' });
+        await handle.db.execute(
+          sql`update idempotency_keys set locked_until = now() - interval '1 second' where key_hash = 'k2'`,
+        );
+        expect(await store.idempotency.reserve('k2')).toEqual({ state: 'reserved' });
+      });
+    });
+
+    describe('tokens', () => {
+      it('issues app tokens without dots, finds them while valid, and expires them', async () => {
+        const app = await newApp();
+        const { token } = await store.tokens.issueAppToken(app.id, {
+          expiresInSeconds: 3600,
+          sessionId: 's1',
+        });
+        expect(token).not.toContain('.');
+        expect((await store.tokens.findValid(token))?.appId).toBe(app.id);
+        const [raw] = rowsOf<{ token_hash: string }>(
+          await handle.db.execute(sql`select token_hash from api_tokens where app_id = ${app.id}`),
+        );
+        expect(raw!.token_hash).not.toBe(token);
+        await store.tokens.expireAppTokens(app.id, 0, ['other-session']);
+        expect(await store.tokens.findValid(token)).toBeDefined();
+        await store.tokens.expireAppTokens(app.id, 0);
+        expect(await store.tokens.findValid(token, new Date(Date.now() + 1))).toBeUndefined();
+      });
+    });
+  });
+}

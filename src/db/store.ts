@@ -1,0 +1,26 @@
+import type { SecretBox } from '../secrets/index.ts';
+import { createAppRepository } from './apps.ts';
+import type { DatabaseHandle } from './database.ts';
+import { createDeliveryRepository } from './deliveries.ts';
+import { createEndpointRepository } from './endpoints.ts';
+import { createEventTypeRepository } from './event-types.ts';
+import { createIdempotencyRepository } from './idempotency.ts';
+import { createMessageRepository } from './messages.ts';
+import { createTokenRepository } from './tokens.ts';
+
+/** Every repository over one open database: what the API and the workers are given. */
+export function createStore(handle: DatabaseHandle, box: SecretBox) {
+  const { db } = handle;
+  return {
+    handle,
+    apps: createAppRepository(db),
+    eventTypes: createEventTypeRepository(db),
+    endpoints: createEndpointRepository(db, box),
+    messages: createMessageRepository(db),
+    deliveries: createDeliveryRepository(db),
+    tokens: createTokenRepository(db),
+    idempotency: createIdempotencyRepository(db),
+  };
+}
+
+export type Store = ReturnType<typeof createStore>;
