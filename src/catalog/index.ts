@@ -1,0 +1,2 @@
+export type { EventTypeDefinition } from './event-catalog.ts';
+export { eventCatalog, findEventType } from './event-catalog.ts';
