@@ -1,0 +1,27 @@
+import type { Logger } from 'pino';
+import type { App, Store } from '../db/index.ts';
+
+/** Who is calling: the operator (all apps) or a holder of an app-portal token (one app). */
+export type Principal = { kind: 'operator' } | { kind: 'app'; appId: string; token: string };
+
+export interface ApiOptions {
+  store: Store;
+  logger: Logger;
+  /** The configured operator token, if any; generated tokens are looked up in the store. */
+  adminToken?: string | undefined;
+  /** Base URL for app-portal links. */
+  publicUrl: string;
+  maxBodyBytes: number;
+  /** Days a message payload is kept unless the message asks for less. */
+  payloadRetentionDays?: number;
+}
+
+export interface ApiEnv {
+  Variables: {
+    requestId: string;
+    principal: Principal;
+    app?: App;
+    idempotencyKeyHash?: string;
+    idempotencyCompleted?: boolean;
+  };
+}

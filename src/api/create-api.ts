@@ -1,0 +1,64 @@
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { cors } from 'hono/cors';
+import { requestId } from 'hono/request-id';
+import { appRoutes } from './app-routes.ts';
+import { attemptRoutes } from './attempt-routes.ts';
+import { createAuthenticator } from './auth.ts';
+import { authRoutes } from './auth-routes.ts';
+import type { ApiEnv, ApiOptions } from './context.ts';
+import { endpointRoutes } from './endpoint-routes.ts';
+import { eventTypeRoutes } from './event-type-routes.ts';
+import { healthRoutes } from './health-routes.ts';
+import { idempotency } from './idempotency.ts';
+import { messageRoutes } from './message-routes.ts';
+import { problemResponse, respondToError } from './problem.ts';
+import { limitBody, parseJsonBody } from './request-body.ts';
+
+/** The Svix-compatible HTTP API, as a Hono app (Web-standard Request in, Response out). */
+export function createApi(options: ApiOptions) {
+  const api = new OpenAPIHono<ApiEnv>({ strict: false });
+  const authenticator = createAuthenticator(options.store, options.adminToken);
+
+  api.onError((error, c) =>
+    respondToError(error, c, (err, id) => options.logger.error({ err, requestId: id }, 'unexpected error')),
+  );
+  api.notFound((c) => problemResponse(404, 'not_found', `No route for ${c.req.method} ${c.req.path}`));
+
+  api.use('*', requestId());
+  api.use(
+    '/api/*',
+    cors({
+      origin: '*',
+      allowHeaders: ['authorization', 'content-type', 'idempotency-key', 'svix-req-id', 'svix-retry-count'],
+      allowMethods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
+      maxAge: 86_400,
+    }),
+  );
+  api.use('/api/*', limitBody(options.maxBodyBytes), parseJsonBody());
+
+  api.route('/', healthRoutes());
+  api.doc31('/api/openapi.json', {
+    openapi: '3.1.0',
+    info: {
+      title: 'Switchyard API',
+      version: '1',
+      description: 'Svix-compatible webhooks API. Authenticate with "Authorization: Bearer <token>".',
+    },
+  });
+
+  api.use('/api/v1/*', async (c, next) => {
+    if (c.req.path.startsWith('/api/v1/health')) return next();
+    return authenticator.middleware(c, next);
+  });
+  api.use('/api/v1/*', idempotency(options.store));
+
+  api.route('/', appRoutes(options));
+  api.route('/', eventTypeRoutes(options));
+  api.route('/', endpointRoutes(options));
+  api.route('/', messageRoutes(options));
+  api.route('/', attemptRoutes(options));
+  api.route('/', authRoutes(options, authenticator));
+  return api;
+}
+
+export type Api = ReturnType<typeof createApi>;

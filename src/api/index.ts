@@ -1,0 +1,3 @@
+export { ApiError } from './api-error.ts';
+export type { ApiOptions, Principal } from './context.ts';
+export { type Api, createApi } from './create-api.ts';

@@ -1,0 +1,116 @@
+import { serve } from '@hono/node-server';
+import type { Logger } from 'pino';
+import { createApi } from '../api/index.ts';
+import { eventCatalog } from '../catalog/index.ts';
+import type { Config } from '../config/index.ts';
+import { createStore, type DatabaseHandle, openDatabase, type Store } from '../db/index.ts';
+import { createSecretBox } from '../secrets/index.ts';
+import { ensureOperatorToken, type OperatorTokenSource } from './operator-token.ts';
+import { resolveSecretKey } from './secret-key.ts';
+
+/** Bumped whenever the catalog changes, so that new event types are loaded on the next start. */
+export const CATALOG_VERSION = 'dodo-2.52.0-1';
+
+const MAX_HEADER_BYTES = 16 * 1024;
+const HOUR_MS = 3_600_000;
+
+export interface RunningServer {
+  url: string;
+  store: Store;
+  database: DatabaseHandle;
+  operatorToken: OperatorTokenSource;
+  close(): Promise<void>;
+}
+
+function toCatalogInput() {
+  return eventCatalog.map((e) => ({
+    name: e.name,
+    description: e.description,
+    groupName: e.groupName,
+    schemas: { '1': e.schema },
+  }));
+}
+
+/**
+ * Starts Switchyard in one process: database and migrations, the catalog, the operator token, and the
+ * HTTP API. Resolves once it is listening.
+ */
+export async function startServer(config: Config, logger: Logger): Promise<RunningServer> {
+  const secretKey = await resolveSecretKey(config.SWITCHYARD_SECRET_KEY, config.SWITCHYARD_DATA_DIR);
+  const database = await openDatabase({
+    databaseUrl: config.DATABASE_URL,
+    dataDir: config.SWITCHYARD_DATA_DIR,
+    poolSize: config.SWITCHYARD_DB_POOL_SIZE,
+  });
+  const store = createStore(database, createSecretBox(secretKey));
+  const loaded = await store.eventTypes.loadCatalog(CATALOG_VERSION, toCatalogInput());
+  if (loaded) logger.info({ eventTypes: loaded }, 'event catalog loaded');
+  const operatorToken = await ensureOperatorToken(
+    store,
+    config.SWITCHYARD_ADMIN_TOKEN,
+    config.SWITCHYARD_DATA_DIR,
+  );
+
+  const host = config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST;
+  // The API is built once the port is known (PORT=0 picks a free one), since app-portal links name it.
+  let api: ReturnType<typeof createApi> | undefined;
+  let url = '';
+  const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
+    const s = serve(
+      {
+        fetch: (request, env) => api!.fetch(request, env),
+        hostname: config.HOST,
+        port: config.PORT,
+        serverOptions: { maxHeaderSize: MAX_HEADER_BYTES },
+      },
+      (info) => {
+        url = `http://${host}:${info.port}`;
+        api = createApi({
+          store,
+          logger,
+          adminToken: config.SWITCHYARD_ADMIN_TOKEN,
+          publicUrl: config.SWITCHYARD_PUBLIC_URL ?? url,
+          maxBodyBytes: config.SWITCHYARD_MAX_BODY_BYTES,
+        });
+        resolve(s);
+      },
+    );
+    s.once('error', reject);
+  });
+  // Node answers oversized or malformed requests before Hono sees them; give them a problem body too.
+  server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+    if (!socket.writable) return socket.destroy();
+    const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
+    const status = tooLarge ? 431 : 400;
+    const body = JSON.stringify({
+      type: `https://switchyard.dev/problems/${tooLarge ? 'headers_too_large' : 'bad_request'}`,
+      title: tooLarge ? 'Request Header Fields Too Large' : 'Bad Request',
+      status,
+      code: tooLarge ? 'headers_too_large' : 'generic_error',
+      detail: tooLarge
+        ? `Request headers must total at most ${MAX_HEADER_BYTES} bytes`
+        : 'Malformed HTTP request',
+    });
+    socket.end(
+      `HTTP/1.1 ${status} ${tooLarge ? 'Request Header Fields Too Large' : 'Bad Request'}\r\n` +
+        `content-type: application/problem+json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+    );
+  });
+
+  const purge = setInterval(() => {
+    store.idempotency.purgeExpired().catch((err) => logger.warn({ err }, 'idempotency key purge failed'));
+  }, HOUR_MS);
+  purge.unref();
+
+  return {
+    url,
+    store,
+    database,
+    operatorToken,
+    async close() {
+      clearInterval(purge);
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await database.close();
+    },
+  };
+}
