@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config.ts';
+
+describe('loadConfig', () => {
+  it('runs with no configuration at all: embedded, on localhost:8080', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      HOST: '127.0.0.1',
+      PORT: 8080,
+      SWITCHYARD_DATA_DIR: './.switchyard',
+      SWITCHYARD_MAX_BODY_BYTES: 1_048_576,
+    });
+    expect(config.DATABASE_URL).toBeUndefined();
+  });
+
+  it('treats empty variables as unset', () => {
+    expect(loadConfig({ PORT: '', DATABASE_URL: '' }).PORT).toBe(8080);
+  });
+
+  it('names each wrong setting and what it allows', () => {
+    const attempt = () => loadConfig({ PORT: '99999', DATABASE_URL: 'mysql://x', SWITCHYARD_ADMIN_TOKEN: 'a.b.c' });
+    expect(attempt).toThrow(ConfigError);
+    expect(attempt).toThrow(/PORT: .*65535/);
+    expect(attempt).toThrow(/DATABASE_URL: must be a postgres/);
+    expect(attempt).toThrow(/SWITCHYARD_ADMIN_TOKEN: /);
+  });
+
+  it('rejects an operator token with a dot, which the svix SDK would read as a region', () => {
+    expect(() => loadConfig({ SWITCHYARD_ADMIN_TOKEN: 'sy_admin_aaaaaaaaaaaaaaaaaaaaaaaa.us' })).toThrow(/dots/);
+  });
+});
