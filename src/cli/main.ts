@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import { ConfigError } from '../config/index.ts';
 import { runStart } from './start-command.ts';
+import { runWorker } from './worker-command.ts';
 
 const program = new Command()
   .name('switchyard')

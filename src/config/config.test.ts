@@ -18,7 +18,8 @@ describe('loadConfig', () => {
   });
 
   it('names each wrong setting and what it allows', () => {
-    const attempt = () => loadConfig({ PORT: '99999', DATABASE_URL: 'mysql://x', SWITCHYARD_ADMIN_TOKEN: 'a.b.c' });
+    const attempt = () =>
+      loadConfig({ PORT: '99999', DATABASE_URL: 'mysql://x', SWITCHYARD_ADMIN_TOKEN: 'a.b.c' });
     expect(attempt).toThrow(ConfigError);
     expect(attempt).toThrow(/PORT: .*65535/);
     expect(attempt).toThrow(/DATABASE_URL: must be a postgres/);
@@ -26,6 +27,8 @@ describe('loadConfig', () => {
   });
 
   it('rejects an operator token with a dot, which the svix SDK would read as a region', () => {
-    expect(() => loadConfig({ SWITCHYARD_ADMIN_TOKEN: 'sy_admin_aaaaaaaaaaaaaaaaaaaaaaaa.us' })).toThrow(/dots/);
+    expect(() => loadConfig({ SWITCHYARD_ADMIN_TOKEN: 'sy_admin_aaaaaaaaaaaaaaaaaaaaaaaa.us' })).toThrow(
+      /dots/,
+    );
   });
 });

@@ -1,6 +1,17 @@
 import { z } from 'zod';
 
 const port = z.coerce.number().int().min(0).max(65535);
+const flag = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+const positiveInt = (max: number) => z.coerce.number().int().min(1).max(max);
+const commaList = z.string().transform((v) =>
+  v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean),
+);
+const cidr = z
+  .string()
+  .regex(/^[0-9a-fA-F:.]+\/\d{1,3}$/, 'each entry must be a CIDR range such as 127.0.0.0/8 or ::1/128');
 
 /**
  * Every setting, read from the environment. Names are the environment variables; the README's
@@ -51,6 +62,42 @@ export const configSchema = z.object({
     .max(1000)
     .default(10)
     .describe('PostgreSQL connections per process.'),
+  SWITCHYARD_WORKER: flag
+    .default(true)
+    .describe('Run the delivery worker inside `switchyard start`; false runs the API alone.'),
+  SWITCHYARD_DELIVERY_CONCURRENCY: positiveInt(10_000)
+    .default(64)
+    .describe('HTTP requests in flight per worker process.'),
+  SWITCHYARD_ENDPOINT_CONCURRENCY: positiveInt(10_000)
+    .default(16)
+    .describe('HTTP requests in flight to one endpoint per worker process.'),
+  SWITCHYARD_DELIVERY_TIMEOUT_MS: positiveInt(300_000)
+    .default(15_000)
+    .describe('Time a receiver has to answer; no answer counts as a failed attempt.'),
+  SWITCHYARD_RETRY_SCHEDULE: commaList
+    .pipe(z.array(z.coerce.number<string>('each delay must be whole seconds').int().min(0).max(604_800)))
+    .default([5, 300, 1800, 7200, 18_000, 36_000, 36_000])
+    .describe(
+      'Seconds to wait before each retry, comma-separated (±20 % jitter); the first attempt is immediate.',
+    ),
+  SWITCHYARD_ALLOW_PRIVATE_NETWORKS: commaList
+    .pipe(z.array(cidr))
+    .default([])
+    .describe(
+      'CIDR ranges deliveries may reach although they are private, loopback or reserved (tests, private installs).',
+    ),
+  SWITCHYARD_HTTPS_ONLY: flag.default(false).describe('Refuse to deliver to http:// endpoints.'),
+  SWITCHYARD_AUTO_DISABLE_AFTER_HOURS: positiveInt(10_000)
+    .default(120)
+    .describe(
+      'Disable an endpoint that has failed continuously this long (failures at least 12 hours apart).',
+    ),
+  SWITCHYARD_RETENTION_DAYS: positiveInt(3650)
+    .default(90)
+    .describe('Days message payloads and attempt response bodies are kept.'),
+  SWITCHYARD_POLL_INTERVAL_MS: positiveInt(60_000)
+    .default(1000)
+    .describe('How often an idle worker looks for due work when no notification wakes it.'),
   LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
     .default('info')

@@ -1,6 +1,7 @@
 import { and, eq, isNull, or } from 'drizzle-orm';
 import { createId } from '../secrets/index.ts';
 import type { Executor } from './database.ts';
+import { stopQueuedDeliveries } from './endpoints.ts';
 import { isUniqueViolation, StoreError } from './errors.ts';
 import { allOf, fetchPage, type Page, type PageRequest } from './pagination.ts';
 import { apps, endpoints } from './schema.ts';

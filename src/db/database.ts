@@ -16,8 +16,17 @@ export interface DatabaseHandle {
   readonly db: Database;
   /** SQL statements sent since open (transaction control included), for tests and benchmarks that count them. */
   readonly statements: StatementCounter;
+  /**
+   * Calls `onNotify` for each NOTIFY on `channel` (and once after a lost connection comes back, since
+   * notifications may have been missed meanwhile).
+   * @returns a function that stops listening
+   */
+  listen(channel: string, onNotify: () => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
+
+/** The channel the ingest transaction notifies when it queued deliveries. */
+export const DELIVERY_CHANNEL = 'switchyard_deliveries';
 
 export interface StatementCounter {
   count: number;

@@ -1,9 +1,9 @@
-import { and, eq, isNull, or } from 'drizzle-orm';
+import { and, eq, inArray, isNull, or } from 'drizzle-orm';
 import { createId, createSigningSecret, type SecretBox } from '../secrets/index.ts';
 import type { Executor } from './database.ts';
 import { isUniqueViolation, StoreError } from './errors.ts';
 import { allOf, fetchPage, type Page, type PageRequest } from './pagination.ts';
-import { endpoints, type PreviousSecret } from './schema.ts';
+import { DeliveryStatus, deliveries, endpoints, type PreviousSecret } from './schema.ts';
 
 export type Endpoint = typeof endpoints.$inferSelect;
 
@@ -44,18 +44,37 @@ async function catchUidConflict<T>(uid: string | null | undefined, run: () => Pr
   }
 }
 
+/**
+ * Ends the queued work of endpoints that were disabled or deleted: their pending deliveries fail at once
+ * (Recover sends them again later).
+ */
+export async function stopQueuedDeliveries(db: Executor, endpointIds: string[]) {
+  await db
+    .update(deliveries)
+    .set({ status: DeliveryStatus.fail, nextAttemptAt: null, updatedAt: new Date() })
+    .where(
+      and(
+        inArray(deliveries.endpointId, endpointIds),
+        inArray(deliveries.status, [DeliveryStatus.pending, DeliveryStatus.sending]),
+      ),
+    );
+}
+
 export function createEndpointRepository(db: Executor, box: SecretBox) {
   const live = isNull(endpoints.deletedAt);
   const inApp = (appId: string, id: string) => and(eq(endpoints.appId, appId), eq(endpoints.id, id), live);
 
   async function mustUpdate(appId: string, id: string, values: Partial<typeof endpoints.$inferInsert>) {
-    const [row] = await db
-      .update(endpoints)
-      .set({ ...values, updatedAt: new Date() })
-      .where(inApp(appId, id))
-      .returning();
-    if (!row) throw new StoreError('not_found', 'Endpoint not found');
-    return row;
+    return db.transaction(async (tx) => {
+      const [row] = await tx
+        .update(endpoints)
+        .set({ ...values, updatedAt: new Date() })
+        .where(inApp(appId, id))
+        .returning();
+      if (!row) throw new StoreError('not_found', 'Endpoint not found');
+      if (values.disabled === true || values.deletedAt) await stopQueuedDeliveries(tx, [row.id]);
+      return row;
+    });
   }
 
   return {
@@ -118,6 +137,27 @@ export function createEndpointRepository(db: Executor, box: SecretBox) {
 
     async delete(appId: string, id: string): Promise<void> {
       await mustUpdate(appId, id, { deletedAt: new Date(), uid: null });
+    },
+
+    /**
+     * Disables enabled endpoints (on the receiver's request or after failing too long) and stops their work.
+     * @returns the endpoints this call disabled, with their apps
+     */
+    async disable(ids: string[]): Promise<{ id: string; appId: string }[]> {
+      if (ids.length === 0) return [];
+      return db.transaction(async (tx) => {
+        const changed = await tx
+          .update(endpoints)
+          .set({ disabled: true, updatedAt: new Date() })
+          .where(and(inArray(endpoints.id, ids), eq(endpoints.disabled, false), live))
+          .returning({ id: endpoints.id, appId: endpoints.appId });
+        if (changed.length)
+          await stopQueuedDeliveries(
+            tx,
+            changed.map((c) => c.id),
+          );
+        return changed;
+      });
     },
 
     /** The current signing secret in clear. */

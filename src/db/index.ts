@@ -1,6 +1,6 @@
 export type { App, AppInput, AppPatch } from './apps.ts';
 export { type OpenDatabaseOptions, openDatabase } from './connect.ts';
-export type { Database, DatabaseHandle, DriverName } from './database.ts';
+export { type Database, type DatabaseHandle, DELIVERY_CHANNEL, type DriverName } from './database.ts';
 export type {
   Attempt,
   AttemptFilters,
@@ -10,6 +10,13 @@ export type {
   DeliveryWithEndpoint,
   DeliveryWithMessage,
 } from './deliveries.ts';
+export {
+  type ClaimedDelivery,
+  createDeliveryQueue,
+  type DeliveryOutcome,
+  type DeliveryQueue,
+  type ThrottleGrant,
+} from './delivery-queue.ts';
 export type { Endpoint, EndpointInput, EndpointPatch, NewEndpointInput } from './endpoints.ts';
 export { MAX_PREVIOUS_SECRETS } from './endpoints.ts';
 export { StoreError, type StoreErrorCode } from './errors.ts';

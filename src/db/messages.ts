@@ -1,6 +1,6 @@
 import { and, eq, gte, inArray, isNotNull, lte, sql } from 'drizzle-orm';
 import { createId } from '../secrets/index.ts';
-import { type Executor, rowsOf } from './database.ts';
+import { DELIVERY_CHANNEL, type Executor, rowsOf } from './database.ts';
 import { StoreError } from './errors.ts';
 import { allOf, fetchPage, type Page, type PageRequest } from './pagination.ts';
 import { idempotencyKeys, messages } from './schema.ts';
@@ -83,7 +83,8 @@ export function createMessageRepository(db: Executor) {
               and (e.channels is null or e.channels && ${channels})
             returning 1
           )
-          select (select count(*) from inserted)::int as messages, (select count(*) from fanned_out)::int as deliveries
+          select (select count(*) from inserted)::int as messages, (select count(*) from fanned_out)::int as deliveries,
+                 (select count(*) from (select pg_notify(${DELIVERY_CHANNEL}, '') from fanned_out limit 1) n)::int as notified
         `);
         const counts = rowsOf<{ messages: number; deliveries: number }>(result)[0]!;
         if (Number(counts.messages) === 0) {

@@ -81,6 +81,9 @@ export const endpoints = pgTable(
     previousSecrets: jsonb('previous_secrets').$type<PreviousSecret[]>().notNull().default([]),
     /** Custom headers as sealed JSON: they often carry credentials. */
     headers: text('headers'),
+    /** Start of the current run of failures (null after any success): the auto-disable clock. */
+    failingSince: timestamp('failing_since', { withTimezone: true, precision: 3 }),
+    lastFailureAt: timestamp('last_failure_at', { withTimezone: true, precision: 3 }),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
     deletedAt: timestamp('deleted_at', { withTimezone: true, precision: 3 }),
@@ -125,8 +128,8 @@ export type DeliveryStatusCode = (typeof DeliveryStatus)[keyof typeof DeliverySt
 
 /**
  * One row per (message, endpoint): the unit of work of the delivery engine. Workers claim due rows with
- * `FOR UPDATE SKIP LOCKED` through the partial index on `next_attempt_at`, and set `leased_until` so that
- * a dead worker's rows become due again.
+ * `FOR UPDATE SKIP LOCKED` through the partial index on `next_attempt_at`. A claimed row is `sending` and its
+ * `next_attempt_at` is the end of the worker's lease, so a dead worker's rows simply become due again.
  */
 export const deliveries = pgTable(
   'deliveries',
@@ -142,7 +145,8 @@ export const deliveries = pgTable(
     status: smallint('status').$type<DeliveryStatusCode>().notNull().default(DeliveryStatus.pending),
     attemptCount: smallint('attempt_count').notNull().default(0),
     nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true, precision: 3 }),
-    leasedUntil: timestamp('leased_until', { withTimezone: true, precision: 3 }),
+    /** A manual resend: one attempt, recorded as triggerType 1, no retries, attempt count untouched. */
+    manual: boolean('manual').notNull().default(false),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -180,6 +184,47 @@ export const attempts = pgTable(
   (t) => [
     index('attempts_endpoint_idx').on(t.endpointId, t.id),
     index('attempts_message_idx').on(t.messageId, t.id),
+  ],
+);
+
+/**
+ * Per-endpoint throttling shared by every worker process: GCRA's theoretical arrival time. Sending k
+ * messages at rate r moves `tat` forward by k / r seconds, atomically.
+ */
+export const endpointThrottles = pgTable('endpoint_throttles', {
+  endpointId: sortableId('endpoint_id').primaryKey(),
+  tat: timestamp('tat', { withTimezone: true, precision: 3 }).notNull(),
+  /** Slots granted by the last reservation, so its caller can tell where its slots start. */
+  granted: integer('granted').notNull().default(0),
+});
+
+export type BackgroundTaskKind = 'endpoint.recover' | 'endpoint.replay' | 'endpoint.bulk-replay';
+export type BackgroundTaskStatus = 'running' | 'finished' | 'failed';
+
+/**
+ * Long work over message history (recover, replay), done in chunks by any worker; `cursor` is the last
+ * message id done, so a crashed task resumes where it stopped once its lease runs out.
+ */
+export const backgroundTasks = pgTable(
+  'background_tasks',
+  {
+    id: sortableId('id').primaryKey(),
+    appId: sortableId('app_id').notNull(),
+    endpointId: sortableId('endpoint_id').notNull(),
+    kind: text('kind').$type<BackgroundTaskKind>().notNull(),
+    status: text('status').$type<BackgroundTaskStatus>().notNull().default('running'),
+    since: timestamp('since', { withTimezone: true, precision: 3 }).notNull(),
+    until: timestamp('until', { withTimezone: true, precision: 3 }).notNull(),
+    cursor: text('cursor'),
+    processed: integer('processed').notNull().default(0),
+    leasedUntil: timestamp('leased_until', { withTimezone: true, precision: 3 }).notNull().defaultNow(),
+    error: text('error'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    index('background_tasks_runnable_idx').on(t.leasedUntil).where(sql`${t.status} = 'running'`),
+    index('background_tasks_app_idx').on(t.appId, t.id),
   ],
 );
 

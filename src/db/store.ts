@@ -2,6 +2,7 @@ import type { SecretBox } from '../secrets/index.ts';
 import { createAppRepository } from './apps.ts';
 import type { DatabaseHandle } from './database.ts';
 import { createDeliveryRepository } from './deliveries.ts';
+import { createDeliveryQueue } from './delivery-queue.ts';
 import { createEndpointRepository } from './endpoints.ts';
 import { createEventTypeRepository } from './event-types.ts';
 import { createIdempotencyRepository } from './idempotency.ts';
@@ -18,6 +19,7 @@ export function createStore(handle: DatabaseHandle, box: SecretBox) {
     endpoints: createEndpointRepository(db, box),
     messages: createMessageRepository(db),
     deliveries: createDeliveryRepository(db),
+    deliveryQueue: createDeliveryQueue(db, box),
     tokens: createTokenRepository(db),
     idempotency: createIdempotencyRepository(db),
   };

@@ -22,7 +22,10 @@ describe.each(testServerDrivers())('server on %s', (driver) => {
       headers: { authorization: `Bearer ${server.operatorTokenValue}` },
     });
     expect(res.status).toBe(200);
-    const body = (await res.json()) as { groupName: string; schemas: Record<string, { examples: unknown[] }> };
+    const body = (await res.json()) as {
+      groupName: string;
+      schemas: Record<string, { examples: unknown[] }>;
+    };
     expect(body.groupName).toBe('payment');
     expect(body.schemas['1']!.examples).toHaveLength(1);
   });
@@ -40,7 +43,9 @@ describe('first start without SWITCHYARD_ADMIN_TOKEN', () => {
       expect((await stat(path.join(path.dirname(file), 'secret.key'))).mode & 0o777).toBe(0o600);
       const ok = await fetch(`${server.url}/api/v1/app`, { headers: { authorization: `Bearer ${token}` } });
       expect(ok.status).toBe(200);
-      const bad = await fetch(`${server.url}/api/v1/app`, { headers: { authorization: 'Bearer sy_admin_wrong' } });
+      const bad = await fetch(`${server.url}/api/v1/app`, {
+        headers: { authorization: 'Bearer sy_admin_wrong' },
+      });
       expect(bad.status).toBe(401);
       expect(bad.headers.get('content-type')).toBe('application/problem+json');
     } finally {

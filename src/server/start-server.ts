@@ -5,17 +5,20 @@ import { eventCatalog } from '../catalog/index.ts';
 import type { Config } from '../config/index.ts';
 import { createStore, type DatabaseHandle, openDatabase, type Store } from '../db/index.ts';
 import { createSecretBox } from '../secrets/index.ts';
+import { operationalEventTypes } from './operational-webhooks.ts';
 import { ensureOperatorToken, type OperatorTokenSource } from './operator-token.ts';
 import { resolveSecretKey } from './secret-key.ts';
+import { type RunningWorker, startWorker } from './start-worker.ts';
 
 /** Bumped whenever the catalog changes, so that new event types are loaded on the next start. */
-export const CATALOG_VERSION = 'dodo-2.52.0-1';
+export const CATALOG_VERSION = 'dodo-2.52.0-2';
 
 const MAX_HEADER_BYTES = 16 * 1024;
 const HOUR_MS = 3_600_000;
 
 export interface RunningServer {
   url: string;
+  worker: RunningWorker | undefined;
   store: Store;
   database: DatabaseHandle;
   operatorToken: OperatorTokenSource;
@@ -23,12 +26,24 @@ export interface RunningServer {
 }
 
 function toCatalogInput() {
-  return eventCatalog.map((e) => ({
+  const platform = eventCatalog.map((e) => ({
     name: e.name,
     description: e.description,
     groupName: e.groupName,
     schemas: { '1': e.schema },
   }));
+  return [...platform, ...operationalEventTypes];
+}
+
+/** Opens the configured database with the secret box: what both the server and a lone worker start from. */
+export async function openStore(config: Config): Promise<{ store: Store; database: DatabaseHandle }> {
+  const secretKey = await resolveSecretKey(config.SWITCHYARD_SECRET_KEY, config.SWITCHYARD_DATA_DIR);
+  const database = await openDatabase({
+    databaseUrl: config.DATABASE_URL,
+    dataDir: config.SWITCHYARD_DATA_DIR,
+    poolSize: config.SWITCHYARD_DB_POOL_SIZE,
+  });
+  return { store: createStore(database, createSecretBox(secretKey)), database };
 }
 
 /**
@@ -36,13 +51,7 @@ function toCatalogInput() {
  * HTTP API. Resolves once it is listening.
  */
 export async function startServer(config: Config, logger: Logger): Promise<RunningServer> {
-  const secretKey = await resolveSecretKey(config.SWITCHYARD_SECRET_KEY, config.SWITCHYARD_DATA_DIR);
-  const database = await openDatabase({
-    databaseUrl: config.DATABASE_URL,
-    dataDir: config.SWITCHYARD_DATA_DIR,
-    poolSize: config.SWITCHYARD_DB_POOL_SIZE,
-  });
-  const store = createStore(database, createSecretBox(secretKey));
+  const { store, database } = await openStore(config);
   const loaded = await store.eventTypes.loadCatalog(CATALOG_VERSION, toCatalogInput());
   if (loaded) logger.info({ eventTypes: loaded }, 'event catalog loaded');
   const operatorToken = await ensureOperatorToken(
@@ -50,6 +59,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     config.SWITCHYARD_ADMIN_TOKEN,
     config.SWITCHYARD_DATA_DIR,
   );
+  const worker = config.SWITCHYARD_WORKER ? await startWorker(config, store, database, logger) : undefined;
 
   const host = config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST;
   // The API is built once the port is known (PORT=0 picks a free one), since app-portal links name it.
@@ -104,12 +114,14 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
 
   return {
     url,
+    worker,
     store,
     database,
     operatorToken,
     async close() {
       clearInterval(purge);
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await worker?.stop();
       await database.close();
     },
   };

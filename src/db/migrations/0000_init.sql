@@ -34,6 +34,22 @@ CREATE TABLE "attempts" (
 	"created_at" timestamp (3) with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
+CREATE TABLE "background_tasks" (
+	"id" text COLLATE "C" PRIMARY KEY NOT NULL,
+	"app_id" text COLLATE "C" NOT NULL,
+	"endpoint_id" text COLLATE "C" NOT NULL,
+	"kind" text NOT NULL,
+	"status" text DEFAULT 'running' NOT NULL,
+	"since" timestamp (3) with time zone NOT NULL,
+	"until" timestamp (3) with time zone NOT NULL,
+	"cursor" text,
+	"processed" integer DEFAULT 0 NOT NULL,
+	"leased_until" timestamp (3) with time zone DEFAULT now() NOT NULL,
+	"error" text,
+	"created_at" timestamp (3) with time zone DEFAULT now() NOT NULL,
+	"updated_at" timestamp (3) with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
 CREATE TABLE "deliveries" (
 	"id" bigint PRIMARY KEY GENERATED ALWAYS AS IDENTITY (sequence name "deliveries_id_seq" INCREMENT BY 1 MINVALUE 1 MAXVALUE 9223372036854775807 START WITH 1 CACHE 1),
 	"app_id" text COLLATE "C" NOT NULL,
@@ -42,9 +58,15 @@ CREATE TABLE "deliveries" (
 	"status" smallint DEFAULT 1 NOT NULL,
 	"attempt_count" smallint DEFAULT 0 NOT NULL,
 	"next_attempt_at" timestamp (3) with time zone,
-	"leased_until" timestamp (3) with time zone,
+	"manual" boolean DEFAULT false NOT NULL,
 	"created_at" timestamp (3) with time zone DEFAULT now() NOT NULL,
 	"updated_at" timestamp (3) with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "endpoint_throttles" (
+	"endpoint_id" text COLLATE "C" PRIMARY KEY NOT NULL,
+	"tat" timestamp (3) with time zone NOT NULL,
+	"granted" integer DEFAULT 0 NOT NULL
 );
 --> statement-breakpoint
 CREATE TABLE "endpoints" (
@@ -61,6 +83,8 @@ CREATE TABLE "endpoints" (
 	"secret" text NOT NULL,
 	"previous_secrets" jsonb DEFAULT '[]'::jsonb NOT NULL,
 	"headers" text,
+	"failing_since" timestamp (3) with time zone,
+	"last_failure_at" timestamp (3) with time zone,
 	"created_at" timestamp (3) with time zone DEFAULT now() NOT NULL,
 	"updated_at" timestamp (3) with time zone DEFAULT now() NOT NULL,
 	"deleted_at" timestamp (3) with time zone
@@ -115,6 +139,8 @@ CREATE INDEX "api_tokens_app_idx" ON "api_tokens" USING btree ("app_id");--> sta
 CREATE UNIQUE INDEX "apps_uid_key" ON "apps" USING btree ("uid") WHERE "apps"."deleted_at" is null;--> statement-breakpoint
 CREATE INDEX "attempts_endpoint_idx" ON "attempts" USING btree ("endpoint_id","id");--> statement-breakpoint
 CREATE INDEX "attempts_message_idx" ON "attempts" USING btree ("message_id","id");--> statement-breakpoint
+CREATE INDEX "background_tasks_runnable_idx" ON "background_tasks" USING btree ("leased_until") WHERE "background_tasks"."status" = 'running';--> statement-breakpoint
+CREATE INDEX "background_tasks_app_idx" ON "background_tasks" USING btree ("app_id","id");--> statement-breakpoint
 CREATE UNIQUE INDEX "deliveries_message_endpoint_key" ON "deliveries" USING btree ("message_id","endpoint_id");--> statement-breakpoint
 CREATE INDEX "deliveries_endpoint_idx" ON "deliveries" USING btree ("endpoint_id","message_id");--> statement-breakpoint
 CREATE INDEX "deliveries_due_idx" ON "deliveries" USING btree ("next_attempt_at") WHERE "deliveries"."status" in (1, 3);--> statement-breakpoint

@@ -27,12 +27,21 @@ export async function openPgliteDatabase(options: PgliteOptions = {}): Promise<D
   const statements: StatementCounter = { count: 0 };
   countCalls(client, 'query', statements);
   countCalls(client, 'exec', statements);
-  // PGlite sends BEGIN and COMMIT (or ROLLBACK) inside transaction(), out of reach of the wrappers above.
-  countCalls(client, 'transaction', statements, 2);
+  const transaction = client.transaction.bind(client);
+  client.transaction = (callback) => {
+    // BEGIN and COMMIT (or ROLLBACK) are sent inside transaction(); the statements in between go through tx.
+    statements.count += 2;
+    return transaction((tx) => {
+      countCalls(tx, 'query', statements);
+      countCalls(tx, 'exec', statements);
+      return callback(tx);
+    });
+  };
   return {
     driver: 'pglite',
     db,
     statements,
+    listen: (channel, onNotify) => client.listen(channel, onNotify),
     async close() {
       await client.close();
     },

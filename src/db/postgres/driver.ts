@@ -41,12 +41,68 @@ export async function openPostgresDatabase(options: PostgresOptions): Promise<Da
   } finally {
     await lock.end();
   }
+  const listeners = new Set<() => Promise<void>>();
   return {
     driver: 'postgres',
     db,
     statements,
+    async listen(channel, onNotify) {
+      const stop = await listenWithReconnect(options.url, channel, onNotify);
+      listeners.add(stop);
+      return async () => {
+        listeners.delete(stop);
+        await stop();
+      };
+    },
     async close() {
+      await Promise.all([...listeners].map((stop) => stop()));
       await pool.end();
     },
+  };
+}
+
+/** LISTEN on a connection of its own, reconnecting with backoff when the server goes away. */
+async function listenWithReconnect(
+  url: string,
+  channel: string,
+  onNotify: () => void,
+): Promise<() => Promise<void>> {
+  let stopped = false;
+  let client: pg.Client | undefined;
+  let retry: NodeJS.Timeout | undefined;
+  let failures = 0;
+
+  async function connect(): Promise<void> {
+    const next = new pg.Client({ connectionString: url });
+    next.on('notification', (message) => {
+      if (message.channel === channel) onNotify();
+    });
+    next.on('error', () => reconnect());
+    next.on('end', () => reconnect());
+    await next.connect();
+    await next.query(`listen ${pg.escapeIdentifier(channel)}`);
+    client = next;
+    failures = 0;
+  }
+
+  function reconnect() {
+    if (stopped || retry) return;
+    client = undefined;
+    failures++;
+    retry = setTimeout(
+      () => {
+        retry = undefined;
+        connect().then(onNotify, () => reconnect());
+      },
+      Math.min(100 * 2 ** failures, 10_000),
+    );
+    retry.unref();
+  }
+
+  await connect();
+  return async () => {
+    stopped = true;
+    clearTimeout(retry);
+    await client?.end().catch(() => {});
   };
 }

@@ -1,0 +1,28 @@
+import { loadConfig } from '../config/index.ts';
+import { openStore, startWorker } from '../server/index.ts';
+import { createLogger } from './logger.ts';
+
+/** `switchyard worker`: delivery workers only, against PostgreSQL; run as many as needed side by side. */
+export async function runWorker(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger(config.LOG_LEVEL);
+  if (!config.DATABASE_URL) {
+    throw new Error(
+      'switchyard worker needs DATABASE_URL: embedded PGlite can be opened by one process only (use `start`)',
+    );
+  }
+  const { store, database } = await openStore(config);
+  const running = await startWorker(config, store, database, logger);
+  logger.info({ concurrency: config.SWITCHYARD_DELIVERY_CONCURRENCY }, 'delivery worker started');
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'worker shutting down');
+    await running.stop();
+    await database.close();
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+  process.once('SIGINT', () => void stop('SIGINT'));
+}

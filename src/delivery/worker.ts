@@ -1,0 +1,396 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Logger } from 'pino';
+import type { ClaimedDelivery, DeliveryOutcome, DeliveryQueue } from '../db/index.ts';
+import { DeliveryStatus } from '../db/index.ts';
+import { createId } from '../secrets/index.ts';
+import type { HttpSender, SendResult } from './http-sender.ts';
+import { FAILING_AFTER_ATTEMPT, type OperationalEvent } from './operational-event.ts';
+import { parseRetryAfter, type RetrySchedule } from './retry-schedule.ts';
+import { signWebhook } from './signature.ts';
+
+export interface DeliveryWorkerOptions {
+  queue: DeliveryQueue;
+  sender: HttpSender;
+  schedule: RetrySchedule;
+  logger: Logger;
+  /** Requests in flight at once. */
+  concurrency: number;
+  /** Requests in flight to one endpoint at once. */
+  perEndpointConcurrency: number;
+  /** Deliveries claimed per query. */
+  batchSize: number;
+  /** How long a claim is held before another worker may take it; renewed while held. */
+  leaseMs: number;
+  /** Fallback poll when no wake-up arrives. */
+  pollIntervalMs: number;
+  /** Longest wait before results are written back. */
+  flushIntervalMs: number;
+  autoDisable: { afterMs: number; minFailureSpanMs: number };
+  /** Disables endpoints (the receiver asked, or they failed for too long) and stops their queued work. */
+  disableEndpoints(endpointIds: string[], reason: string): Promise<void>;
+  /** Operational events, e.g. sent as operational webhooks. */
+  emit(event: OperationalEvent): void;
+}
+
+export interface DeliveryWorker {
+  start(): void;
+  /** Something may be due now (a message was just created, or a NOTIFY arrived). */
+  wake(): void;
+  /** Stops claiming, finishes what is in flight, writes every result back. */
+  stop(): Promise<void>;
+}
+
+const THROTTLE_HORIZON_MS = 1_000;
+
+/**
+ * Claims due deliveries in batches, sends them concurrently (bounded overall and per endpoint, throttled
+ * across processes), and writes the outcomes back in batches.
+ */
+export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWorker {
+  const { queue, logger } = options;
+  let running = false;
+  let loop: Promise<void> | undefined;
+  let wakeUp: (() => void) | undefined;
+  let woken = false;
+  let inFlight = 0;
+  /** Throttled sends waiting for their slot. */
+  let scheduled = 0;
+  const held = new Map<number, ClaimedDelivery>();
+  const waitingByEndpoint = new Map<string, ClaimedDelivery[]>();
+  const inFlightByEndpoint = new Map<string, number>();
+  let outcomes: DeliveryOutcome[] = [];
+  let flushTimer: NodeJS.Timeout | undefined;
+  let flushing = Promise.resolve();
+  let renewTimer: NodeJS.Timeout | undefined;
+  const maxHeld = options.concurrency * 4;
+
+  function wake() {
+    woken = true;
+    wakeUp?.();
+  }
+
+  async function waitForWork(ms: number) {
+    if (woken) {
+      woken = false;
+      return;
+    }
+    const timer = new AbortController();
+    await Promise.race([
+      new Promise<void>((resolve) => {
+        wakeUp = resolve;
+      }),
+      sleep(ms, undefined, { signal: timer.signal }).catch(() => {}),
+    ]);
+    timer.abort();
+    wakeUp = undefined;
+    woken = false;
+  }
+
+  function scheduleFlush() {
+    if (outcomes.length >= options.batchSize) {
+      void flush();
+    } else if (!flushTimer) {
+      flushTimer = setTimeout(() => void flush(), options.flushIntervalMs);
+    }
+  }
+
+  function flush(): Promise<void> {
+    if (flushTimer) clearTimeout(flushTimer);
+    flushTimer = undefined;
+    const batch = outcomes;
+    outcomes = [];
+    if (batch.length === 0) return flushing;
+    flushing = flushing.then(() => writeOutcomes(batch));
+    return flushing;
+  }
+
+  async function writeOutcomes(batch: DeliveryOutcome[]) {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const failing = await queue.recordOutcomes(batch, options.autoDisable);
+        if (failing.length) await options.disableEndpoints(failing, 'failing continuously');
+        return;
+      } catch (error) {
+        // The deliveries stay leased; if this never succeeds they are re-sent after the lease (at least once).
+        logger.error({ err: error, attempt, deliveries: batch.length }, 'writing delivery results failed');
+        if (!running && attempt >= 3) return;
+        await sleep(Math.min(1000 * attempt, 10_000));
+      }
+    }
+  }
+
+  function settle(delivery: ClaimedDelivery, outcome: DeliveryOutcome) {
+    held.delete(delivery.id);
+    outcomes.push(outcome);
+    scheduleFlush();
+  }
+
+  function outcomeOf(delivery: ClaimedDelivery, url: string, result: SendResult, at: Date): DeliveryOutcome {
+    const ok = result.statusCode >= 200 && result.statusCode < 300;
+    const base = {
+      deliveryId: delivery.id,
+      appId: delivery.appId,
+      messageId: delivery.messageId,
+      endpointId: delivery.endpointId,
+      attemptCount: delivery.attemptCount,
+    };
+    const attempt = {
+      id: createId('atmpt'),
+      url,
+      statusCode: result.statusCode,
+      response: result.body,
+      durationMs: result.durationMs,
+      errorClass: result.errorClass ?? null,
+      triggerType: delivery.manual ? (1 as const) : (0 as const),
+      at,
+      countsForHealth: true,
+    };
+    if (ok) {
+      if (!delivery.manual && delivery.attemptCount > FAILING_AFTER_ATTEMPT) {
+        options.emit({
+          type: 'message.attempt.recovered',
+          appId: delivery.appId,
+          endpointId: delivery.endpointId,
+          messageId: delivery.messageId,
+          data: lastAttemptData(attempt),
+        });
+      }
+      return {
+        ...base,
+        status: DeliveryStatus.success,
+        nextAttemptAt: null,
+        attempt: { ...attempt, status: DeliveryStatus.success },
+      };
+    }
+
+    const control = result.headers['webhook-delivery']?.toLowerCase();
+    if (control === 'disable')
+      void options.disableEndpoints([delivery.endpointId], 'the receiver asked (webhook-delivery: disable)');
+    const retryAfter =
+      result.statusCode === 429 || result.statusCode === 503
+        ? parseRetryAfter(result.headers['retry-after'])
+        : undefined;
+    const finalFailure =
+      delivery.manual ||
+      result.errorClass === 'blocked' ||
+      control === 'abort-message' ||
+      control === 'disable';
+    const delay = finalFailure ? undefined : options.schedule.delayAfter(delivery.attemptCount, retryAfter);
+    const failed = { ...attempt, status: DeliveryStatus.fail };
+    if (delay === undefined) {
+      if (!delivery.manual) {
+        options.emit({
+          type: 'message.attempt.exhausted',
+          appId: delivery.appId,
+          endpointId: delivery.endpointId,
+          messageId: delivery.messageId,
+          data: lastAttemptData(attempt),
+        });
+      }
+      return { ...base, status: DeliveryStatus.fail, nextAttemptAt: null, attempt: failed };
+    }
+    if (delivery.attemptCount === FAILING_AFTER_ATTEMPT) {
+      options.emit({
+        type: 'message.attempt.failing',
+        appId: delivery.appId,
+        endpointId: delivery.endpointId,
+        messageId: delivery.messageId,
+        data: lastAttemptData(attempt),
+      });
+    }
+    return {
+      ...base,
+      status: DeliveryStatus.pending,
+      nextAttemptAt: new Date(at.getTime() + delay),
+      attempt: failed,
+    };
+  }
+
+  async function send(delivery: ClaimedDelivery) {
+    const at = new Date();
+    if (delivery.stopped) {
+      settle(delivery, {
+        deliveryId: delivery.id,
+        appId: delivery.appId,
+        messageId: delivery.messageId,
+        endpointId: delivery.endpointId,
+        status: DeliveryStatus.fail,
+        attemptCount: delivery.attemptCount,
+        nextAttemptAt: null,
+      });
+      return;
+    }
+    const body = JSON.stringify(delivery.payload ?? { expired: true });
+    const timestamp = Math.floor(at.getTime() / 1000);
+    const headers = {
+      ...delivery.headers,
+      'content-type': 'application/json',
+      'webhook-id': delivery.messageId,
+      'webhook-timestamp': String(timestamp),
+      'webhook-signature': signWebhook(delivery.signingSecrets, delivery.messageId, timestamp, body),
+    };
+    const result = await options.sender.send({ url: delivery.url, method: 'POST', headers, body });
+    settle(delivery, outcomeOf(delivery, delivery.url, result, at));
+  }
+
+  function dispatch(delivery: ClaimedDelivery) {
+    const active = inFlightByEndpoint.get(delivery.endpointId) ?? 0;
+    if (active >= options.perEndpointConcurrency || inFlight >= options.concurrency) {
+      const waiting = waitingByEndpoint.get(delivery.endpointId) ?? [];
+      waiting.push(delivery);
+      waitingByEndpoint.set(delivery.endpointId, waiting);
+      return;
+    }
+    inFlight++;
+    inFlightByEndpoint.set(delivery.endpointId, active + 1);
+    send(delivery)
+      .catch((error) => {
+        logger.error({ err: error, deliveryId: delivery.id }, 'delivery failed unexpectedly');
+        held.delete(delivery.id);
+      })
+      .finally(() => {
+        inFlight--;
+        const left = (inFlightByEndpoint.get(delivery.endpointId) ?? 1) - 1;
+        if (left === 0) inFlightByEndpoint.delete(delivery.endpointId);
+        else inFlightByEndpoint.set(delivery.endpointId, left);
+        drainWaiting();
+        wake();
+      });
+  }
+
+  function drainWaiting() {
+    for (const [endpointId, waiting] of waitingByEndpoint) {
+      while (
+        waiting.length &&
+        inFlight < options.concurrency &&
+        (inFlightByEndpoint.get(endpointId) ?? 0) < options.perEndpointConcurrency
+      ) {
+        dispatch(waiting.shift()!);
+      }
+      if (waiting.length === 0) waitingByEndpoint.delete(endpointId);
+      if (inFlight >= options.concurrency) return;
+    }
+  }
+
+  /** Sends now what the shared throttles allow within the horizon, at their slot times; gives back the rest. */
+  async function throttle(claimed: ClaimedDelivery[]) {
+    const byEndpoint = new Map<string, ClaimedDelivery[]>();
+    for (const delivery of claimed) {
+      const list = byEndpoint.get(delivery.endpointId) ?? [];
+      list.push(delivery);
+      byEndpoint.set(delivery.endpointId, list);
+    }
+    const grants = await queue.reserveThrottle(
+      [...byEndpoint].map(([endpointId, list]) => ({
+        endpointId,
+        wanted: list.length,
+        rate: list[0]!.throttleRate!,
+      })),
+      THROTTLE_HORIZON_MS,
+    );
+    const giveBack: { id: number; manual: boolean; dueAt: Date }[] = [];
+    for (const [endpointId, list] of byEndpoint) {
+      const grant = grants.get(endpointId);
+      const rate = list[0]!.throttleRate!;
+      list.forEach((delivery, index) => {
+        if (!grant || index >= grant.granted) {
+          held.delete(delivery.id);
+          giveBack.push({
+            id: delivery.id,
+            manual: delivery.manual,
+            dueAt: grant?.nextFreeAt ?? new Date(Date.now() + 1000),
+          });
+          return;
+        }
+        const wait = grant.firstSlotAt.getTime() + (index * 1000) / rate - Date.now();
+        if (wait <= 0) {
+          dispatch(delivery);
+          return;
+        }
+        scheduled++;
+        setTimeout(() => {
+          scheduled--;
+          dispatch(delivery);
+        }, wait);
+      });
+    }
+    await queue.release(giveBack);
+  }
+
+  async function handle(claimed: ClaimedDelivery[]) {
+    for (const delivery of claimed) held.set(delivery.id, delivery);
+    const throttled = claimed.filter((d) => d.throttleRate !== null && !d.stopped);
+    for (const delivery of claimed)
+      if (delivery.throttleRate === null || delivery.stopped) dispatch(delivery);
+    if (throttled.length) {
+      await throttle(throttled).catch((error) => {
+        // Left leased: they come back after the lease, still throttled then.
+        logger.error({ err: error }, 'throttle reservation failed');
+        for (const d of throttled) held.delete(d.id);
+      });
+    }
+  }
+
+  async function run() {
+    let failures = 0;
+    while (running) {
+      if (held.size >= maxHeld || inFlight >= options.concurrency) {
+        await waitForWork(options.pollIntervalMs);
+        continue;
+      }
+      try {
+        const limit = Math.min(options.batchSize, maxHeld - held.size);
+        const claimed = await queue.claimDue({
+          limit,
+          leaseMs: options.leaseMs,
+          perEndpoint: options.perEndpointConcurrency * 2,
+        });
+        failures = 0;
+        if (claimed.length === 0) {
+          await waitForWork(options.pollIntervalMs);
+          continue;
+        }
+        await handle(claimed);
+      } catch (error) {
+        failures++;
+        logger.error({ err: error }, 'claiming deliveries failed; backing off');
+        await sleep(Math.min(100 * 2 ** failures, 10_000));
+      }
+    }
+  }
+
+  return {
+    start() {
+      if (running) return;
+      running = true;
+      renewTimer = setInterval(() => {
+        const ids = [...held.keys()];
+        queue
+          .renewLeases(ids, options.leaseMs)
+          .catch((error) => logger.warn({ err: error }, 'lease renewal failed'));
+      }, options.leaseMs / 3);
+      renewTimer.unref();
+      loop = run();
+    },
+    wake,
+    async stop() {
+      running = false;
+      wake();
+      await loop;
+      clearInterval(renewTimer);
+      while (inFlight > 0 || scheduled > 0 || waitingByEndpoint.size > 0) await sleep(10);
+      await flush();
+      await flushing;
+    },
+  };
+}
+
+function lastAttemptData(attempt: { id: string; statusCode: number; at: Date }) {
+  return {
+    lastAttempt: {
+      id: attempt.id,
+      responseStatusCode: attempt.statusCode,
+      timestamp: attempt.at.toISOString(),
+    },
+  };
+}

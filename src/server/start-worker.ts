@@ -1,0 +1,77 @@
+import type { Logger } from 'pino';
+import type { Config } from '../config/index.ts';
+import { type DatabaseHandle, DELIVERY_CHANNEL, type Store } from '../db/index.ts';
+import {
+  createDeliveryWorker,
+  createHttpSender,
+  createNetworkPolicy,
+  createRetrySchedule,
+  type DeliveryWorker,
+} from '../delivery/index.ts';
+import { createOperationalWebhooks } from './operational-webhooks.ts';
+
+export const USER_AGENT = `Switchyard/${process.env.npm_package_version ?? '0.1.0'}`;
+
+const HOUR_MS = 3_600_000;
+
+export interface RunningWorker {
+  worker: DeliveryWorker;
+  stop(): Promise<void>;
+}
+
+/** Starts a delivery worker on an open store: woken by NOTIFY, polling as a fallback. */
+export async function startWorker(
+  config: Config,
+  store: Store,
+  database: DatabaseHandle,
+  logger: Logger,
+): Promise<RunningWorker> {
+  const operational = await createOperationalWebhooks(store, logger);
+  const sender = createHttpSender({
+    policy: createNetworkPolicy({
+      allowedPrivateRanges: config.SWITCHYARD_ALLOW_PRIVATE_NETWORKS,
+      httpsOnly: config.SWITCHYARD_HTTPS_ONLY,
+    }),
+    timeoutMs: config.SWITCHYARD_DELIVERY_TIMEOUT_MS,
+    userAgent: USER_AGENT,
+    connectionsPerOrigin: config.SWITCHYARD_ENDPOINT_CONCURRENCY,
+  });
+  const worker = createDeliveryWorker({
+    queue: store.deliveryQueue,
+    sender,
+    schedule: createRetrySchedule(config.SWITCHYARD_RETRY_SCHEDULE),
+    logger,
+    concurrency: config.SWITCHYARD_DELIVERY_CONCURRENCY,
+    perEndpointConcurrency: config.SWITCHYARD_ENDPOINT_CONCURRENCY,
+    batchSize: Math.min(256, Math.max(16, config.SWITCHYARD_DELIVERY_CONCURRENCY)),
+    leaseMs: Math.max(60_000, config.SWITCHYARD_DELIVERY_TIMEOUT_MS * 4),
+    pollIntervalMs: config.SWITCHYARD_POLL_INTERVAL_MS,
+    flushIntervalMs: 5,
+    autoDisable: {
+      afterMs: config.SWITCHYARD_AUTO_DISABLE_AFTER_HOURS * HOUR_MS,
+      minFailureSpanMs: 12 * HOUR_MS,
+    },
+    async disableEndpoints(ids, reason) {
+      for (const endpoint of await store.endpoints.disable(ids)) {
+        logger.warn({ endpointId: endpoint.id, appId: endpoint.appId, reason }, 'endpoint disabled');
+        operational.emit({
+          type: 'endpoint.disabled',
+          appId: endpoint.appId,
+          endpointId: endpoint.id,
+          data: { reason },
+        });
+      }
+    },
+    emit: operational.emit,
+  });
+  const unlisten = await database.listen(DELIVERY_CHANNEL, () => worker.wake());
+  worker.start();
+  return {
+    worker,
+    async stop() {
+      await unlisten();
+      await worker.stop();
+      await sender.close();
+    },
+  };
+}
