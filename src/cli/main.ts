@@ -11,10 +11,15 @@ const program = new Command()
 
 program
   .command('start', { isDefault: true })
-  .description(
-    'Run the API (and, as they arrive, the workers) in one process. Configured by environment variables.',
-  )
+  .description('Run the API and the delivery worker in one process. Configured by environment variables.')
   .action(runStart);
+
+program
+  .command('worker')
+  .description(
+    'Run only a delivery worker, against PostgreSQL (DATABASE_URL); any number may run side by side.',
+  )
+  .action(runWorker);
 
 program.parseAsync().catch((error: unknown) => {
   if (error instanceof ConfigError) {

@@ -93,10 +93,16 @@ export function createAppRepository(db: Executor) {
     async delete(id: string): Promise<void> {
       const deletedAt = new Date();
       await db.transaction(async (tx) => {
-        await tx
+        const gone = await tx
           .update(endpoints)
           .set({ deletedAt, uid: null })
-          .where(and(eq(endpoints.appId, id), isNull(endpoints.deletedAt)));
+          .where(and(eq(endpoints.appId, id), isNull(endpoints.deletedAt)))
+          .returning({ id: endpoints.id });
+        if (gone.length)
+          await stopQueuedDeliveries(
+            tx,
+            gone.map((e) => e.id),
+          );
         await tx
           .update(apps)
           .set({ deletedAt, uid: null })
