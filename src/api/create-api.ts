@@ -12,6 +12,7 @@ import { healthRoutes } from './health-routes.ts';
 import { idempotency } from './idempotency.ts';
 import { messageRoutes } from './message-routes.ts';
 import { problemResponse, respondToError } from './problem.ts';
+import { replayRoutes } from './replay-routes.ts';
 import { limitBody, parseJsonBody } from './request-body.ts';
 
 /** The Svix-compatible HTTP API, as a Hono app (Web-standard Request in, Response out). */
@@ -57,6 +58,7 @@ export function createApi(options: ApiOptions) {
   api.route('/', endpointRoutes(options));
   api.route('/', messageRoutes(options));
   api.route('/', attemptRoutes(options));
+  api.route('/', replayRoutes(options));
   api.route('/', authRoutes(options, authenticator));
   return api;
 }

@@ -55,3 +55,9 @@ export function countCalls<T extends object, K extends keyof T>(
 export function rowsOf<T>(result: unknown): T[] {
   return (result as { rows: T[] }).rows;
 }
+
+/** Rows changed by a raw `db.execute()` update or delete, whichever driver ran it. */
+export function countAffected(result: unknown): number {
+  const { rowCount, affectedRows } = result as { rowCount?: number | null; affectedRows?: number };
+  return Number(rowCount ?? affectedRows ?? 0);
+}

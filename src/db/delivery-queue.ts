@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { SecretBox } from '../secrets/index.ts';
-import { type Executor, rowsOf } from './database.ts';
+import { DELIVERY_CHANNEL, type Executor, rowsOf } from './database.ts';
 import { DeliveryStatus, type DeliveryStatusCode, type PreviousSecret } from './schema.ts';
 
 /** A delivery a worker holds, with what it needs to send it. */
@@ -322,6 +322,26 @@ export function createDeliveryQueue(db: Executor, box: SecretBox) {
         });
       }
       return grants;
+    },
+
+    /**
+     * Sends a message to an endpoint once more, now, as a manual attempt outside the retry schedule. A
+     * delivery already pending or sending is left as it is: it is on its way.
+     * @returns whether a resend was queued
+     */
+    async resend(appId: string, messageId: string, endpointId: string): Promise<boolean> {
+      const result = await db.execute(sql`
+        with queued as (
+          insert into deliveries (app_id, message_id, endpoint_id, next_attempt_at, manual)
+          values (${appId}, ${messageId}, ${endpointId}, now(), true)
+          on conflict (message_id, endpoint_id) do update
+            set status = ${DeliveryStatus.pending}, manual = true, next_attempt_at = now(), updated_at = now()
+            where deliveries.status not in (${DeliveryStatus.pending}, ${DeliveryStatus.sending})
+          returning 1
+        )
+        select (select count(*) from queued)::int as queued,
+               (select count(*) from (select pg_notify(${DELIVERY_CHANNEL}, '') from queued) n)::int as notified`);
+      return Number(rowsOf<{ queued: number }>(result)[0]?.queued) > 0;
     },
 
     /** Puts held deliveries back as pending, due at the given times; their attempt is not counted. */

@@ -1,5 +1,5 @@
 import { and, eq, isNull, lt, or, sql } from 'drizzle-orm';
-import type { Executor } from './database.ts';
+import { countAffected, type Executor } from './database.ts';
 import { idempotencyKeys } from './schema.ts';
 
 /** Svix replays a key's first successful response for 12 hours. */
@@ -70,12 +70,12 @@ export function createIdempotencyRepository(db: Executor) {
 
     /** Deletes expired keys in bounded batches; returns how many went. */
     async purgeExpired(batchSize = 1000): Promise<number> {
-      const result = await db.execute(sql`
-        delete from idempotency_keys where key_hash in (
-          select key_hash from idempotency_keys where expires_at < now() limit ${batchSize}
-        )`);
-      const { rowCount, affectedRows } = result as { rowCount?: number | null; affectedRows?: number };
-      return Number(rowCount ?? affectedRows ?? 0);
+      return countAffected(
+        await db.execute(sql`
+          delete from idempotency_keys where key_hash in (
+            select key_hash from idempotency_keys where expires_at < now() limit ${batchSize} for update skip locked
+          )`),
+      );
     },
   };
 }

@@ -1,4 +1,5 @@
 export type { App, AppInput, AppPatch } from './apps.ts';
+export { type BackgroundTask, TASK_CHANNEL } from './background-tasks.ts';
 export { type OpenDatabaseOptions, openDatabase } from './connect.ts';
 export { type Database, type DatabaseHandle, DELIVERY_CHANNEL, type DriverName } from './database.ts';
 export type {
@@ -22,9 +23,14 @@ export { MAX_PREVIOUS_SECRETS } from './endpoints.ts';
 export { StoreError, type StoreErrorCode } from './errors.ts';
 export type { EventType, EventTypeInput, EventTypePatch } from './event-types.ts';
 export type { Reservation } from './idempotency.ts';
-export type { Message, MessageInput } from './messages.ts';
+export type { Message, MessageInput, SingleTarget } from './messages.ts';
 export type { ListOrder, Page, PageRequest } from './pagination.ts';
 export { openPgliteDatabase } from './pglite/driver.ts';
 export { openPostgresDatabase } from './postgres/driver.ts';
-export { DeliveryStatus, type DeliveryStatusCode } from './schema.ts';
+export {
+  type BackgroundTaskKind,
+  type BackgroundTaskStatus,
+  DeliveryStatus,
+  type DeliveryStatusCode,
+} from './schema.ts';
 export { createStore, type Store } from './store.ts';

@@ -33,6 +33,11 @@ export interface ListMessagesOptions extends PageRequest {
   after?: Date | undefined;
 }
 
+/** Sends the message to one endpoint only, as a single manual attempt (the endpoint's "send example"). */
+export interface SingleTarget {
+  endpointId: string;
+}
+
 export interface CreatedMessage {
   message: Message;
   /** How many endpoints the message fans out to. */
@@ -50,6 +55,7 @@ export function createMessageRepository(db: Executor) {
       appId: string,
       input: MessageInput,
       idempotent?: IdempotentResponse,
+      target?: SingleTarget,
     ): Promise<CreatedMessage> {
       const now = new Date();
       const message: Message = {
@@ -74,13 +80,14 @@ export function createMessageRepository(db: Executor) {
             on conflict (app_id, event_id) do nothing
             returning id, created_at
           ), fanned_out as (
-            insert into deliveries (app_id, message_id, endpoint_id, next_attempt_at)
-            select e.app_id, m.id, e.id, m.created_at
+            insert into deliveries (app_id, message_id, endpoint_id, next_attempt_at, manual)
+            select e.app_id, m.id, e.id, m.created_at, ${target !== undefined}
             from inserted m
             join endpoints e on e.app_id = ${appId}
             where e.deleted_at is null and not e.disabled
               and (e.event_types is null or ${message.eventType} = any(e.event_types))
               and (e.channels is null or e.channels && ${channels})
+              ${target ? sql`and e.id = ${target.endpointId}` : sql``}
             returning 1
           )
           select (select count(*) from inserted)::int as messages, (select count(*) from fanned_out)::int as deliveries,

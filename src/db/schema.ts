@@ -113,6 +113,7 @@ export const messages = pgTable(
   (t) => [
     index('messages_app_idx').on(t.appId, t.id),
     uniqueIndex('messages_app_event_id_key').on(t.appId, t.eventId),
+    index('messages_payload_expiry_idx').on(t.payloadExpiresAt).where(sql`${t.payload} is not null`),
   ],
 );
 
@@ -184,6 +185,7 @@ export const attempts = pgTable(
   (t) => [
     index('attempts_endpoint_idx').on(t.endpointId, t.id),
     index('attempts_message_idx').on(t.messageId, t.id),
+    index('attempts_response_age_idx').on(t.createdAt).where(sql`${t.response} is not null`),
   ],
 );
 

@@ -1,5 +1,6 @@
 import type { SecretBox } from '../secrets/index.ts';
 import { createAppRepository } from './apps.ts';
+import { createBackgroundTaskRepository } from './background-tasks.ts';
 import type { DatabaseHandle } from './database.ts';
 import { createDeliveryRepository } from './deliveries.ts';
 import { createDeliveryQueue } from './delivery-queue.ts';
@@ -7,6 +8,7 @@ import { createEndpointRepository } from './endpoints.ts';
 import { createEventTypeRepository } from './event-types.ts';
 import { createIdempotencyRepository } from './idempotency.ts';
 import { createMessageRepository } from './messages.ts';
+import { createRetentionRepository } from './retention.ts';
 import { createTokenRepository } from './tokens.ts';
 
 /** Every repository over one open database: what the API and the workers are given. */
@@ -22,6 +24,8 @@ export function createStore(handle: DatabaseHandle, box: SecretBox) {
     deliveryQueue: createDeliveryQueue(db, box),
     tokens: createTokenRepository(db),
     idempotency: createIdempotencyRepository(db),
+    backgroundTasks: createBackgroundTaskRepository(db),
+    retention: createRetentionRepository(db),
   };
 }
 

@@ -81,6 +81,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
           adminToken: config.SWITCHYARD_ADMIN_TOKEN,
           publicUrl: config.SWITCHYARD_PUBLIC_URL ?? url,
           maxBodyBytes: config.SWITCHYARD_MAX_BODY_BYTES,
+          payloadRetentionDays: config.SWITCHYARD_RETENTION_DAYS,
         });
         resolve(s);
       },

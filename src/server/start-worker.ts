@@ -1,12 +1,14 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config/index.ts';
-import { type DatabaseHandle, DELIVERY_CHANNEL, type Store } from '../db/index.ts';
+import { type DatabaseHandle, DELIVERY_CHANNEL, type Store, TASK_CHANNEL } from '../db/index.ts';
 import {
   createDeliveryWorker,
   createHttpSender,
   createNetworkPolicy,
   createRetrySchedule,
   type DeliveryWorker,
+  startRetentionJob,
+  startTaskRunner,
 } from '../delivery/index.ts';
 import { createOperationalWebhooks } from './operational-webhooks.ts';
 
@@ -66,9 +68,15 @@ export async function startWorker(
   });
   const unlisten = await database.listen(DELIVERY_CHANNEL, () => worker.wake());
   worker.start();
+  const tasks = startTaskRunner(store, logger);
+  const unlistenTasks = await database.listen(TASK_CHANNEL, () => tasks.wake());
+  const stopRetention = startRetentionJob(store, config.SWITCHYARD_RETENTION_DAYS, logger);
   return {
     worker,
     async stop() {
+      stopRetention();
+      await unlistenTasks();
+      await tasks.stop();
       await unlisten();
       await worker.stop();
       await sender.close();

@@ -139,6 +139,7 @@ CREATE INDEX "api_tokens_app_idx" ON "api_tokens" USING btree ("app_id");--> sta
 CREATE UNIQUE INDEX "apps_uid_key" ON "apps" USING btree ("uid") WHERE "apps"."deleted_at" is null;--> statement-breakpoint
 CREATE INDEX "attempts_endpoint_idx" ON "attempts" USING btree ("endpoint_id","id");--> statement-breakpoint
 CREATE INDEX "attempts_message_idx" ON "attempts" USING btree ("message_id","id");--> statement-breakpoint
+CREATE INDEX "attempts_response_age_idx" ON "attempts" USING btree ("created_at") WHERE "attempts"."response" is not null;--> statement-breakpoint
 CREATE INDEX "background_tasks_runnable_idx" ON "background_tasks" USING btree ("leased_until") WHERE "background_tasks"."status" = 'running';--> statement-breakpoint
 CREATE INDEX "background_tasks_app_idx" ON "background_tasks" USING btree ("app_id","id");--> statement-breakpoint
 CREATE UNIQUE INDEX "deliveries_message_endpoint_key" ON "deliveries" USING btree ("message_id","endpoint_id");--> statement-breakpoint
@@ -148,4 +149,5 @@ CREATE INDEX "endpoints_app_idx" ON "endpoints" USING btree ("app_id","id");--> 
 CREATE UNIQUE INDEX "endpoints_app_uid_key" ON "endpoints" USING btree ("app_id","uid") WHERE "endpoints"."deleted_at" is null;--> statement-breakpoint
 CREATE INDEX "idempotency_keys_expires_idx" ON "idempotency_keys" USING btree ("expires_at");--> statement-breakpoint
 CREATE INDEX "messages_app_idx" ON "messages" USING btree ("app_id","id");--> statement-breakpoint
-CREATE UNIQUE INDEX "messages_app_event_id_key" ON "messages" USING btree ("app_id","event_id");
+CREATE UNIQUE INDEX "messages_app_event_id_key" ON "messages" USING btree ("app_id","event_id");--> statement-breakpoint
+CREATE INDEX "messages_payload_expiry_idx" ON "messages" USING btree ("payload_expires_at") WHERE "messages"."payload" is not null;
