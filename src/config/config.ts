@@ -74,6 +74,11 @@ export const configSchema = z.object({
   SWITCHYARD_DELIVERY_TIMEOUT_MS: positiveInt(300_000)
     .default(15_000)
     .describe('Time a receiver has to answer; no answer counts as a failed attempt.'),
+  SWITCHYARD_DELIVERY_LEASE_MS: positiveInt(3_600_000)
+    .optional()
+    .describe(
+      'How long a worker holds claimed deliveries before another may take them (renewed while held). Default: the larger of 60 s and 4 × the timeout.',
+    ),
   SWITCHYARD_RETRY_SCHEDULE: commaList
     .pipe(z.array(z.coerce.number<string>('each delay must be whole seconds').int().min(0).max(604_800)))
     .default([5, 300, 1800, 7200, 18_000, 36_000, 36_000])
