@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { App, Store } from '../db/index.ts';
+import type { Metrics } from '../metrics/index.ts';
 
 /** Who is calling: the operator (all apps) or a holder of an app-portal token (one app). */
 export type Principal = { kind: 'operator' } | { kind: 'app'; appId: string; token: string };
@@ -12,6 +13,8 @@ export interface ApiOptions {
   /** Base URL for app-portal links. */
   publicUrl: string;
   maxBodyBytes: number;
+  /** Served at /metrics to the operator. */
+  metrics?: Metrics;
   /** Days a message payload is kept unless the message asks for less. */
   payloadRetentionDays?: number;
 }

@@ -3,7 +3,7 @@ import { cors } from 'hono/cors';
 import { requestId } from 'hono/request-id';
 import { appRoutes } from './app-routes.ts';
 import { attemptRoutes } from './attempt-routes.ts';
-import { createAuthenticator } from './auth.ts';
+import { createAuthenticator, requireOperator } from './auth.ts';
 import { authRoutes } from './auth-routes.ts';
 import type { ApiEnv, ApiOptions } from './context.ts';
 import { endpointRoutes } from './endpoint-routes.ts';
@@ -46,6 +46,14 @@ export function createApi(options: ApiOptions) {
       description: 'Svix-compatible webhooks API. Authenticate with "Authorization: Bearer <token>".',
     },
   });
+
+  const { metrics } = options;
+  if (metrics) {
+    api.get('/metrics', authenticator.middleware, async (c) => {
+      requireOperator(c);
+      return c.body(await metrics.registry.metrics(), 200, { 'content-type': metrics.registry.contentType });
+    });
+  }
 
   api.use('/api/v1/*', async (c, next) => {
     if (c.req.path.startsWith('/api/v1/health')) return next();

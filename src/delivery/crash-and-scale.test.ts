@@ -6,7 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Svix } from 'svix';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createPostgresTestDatabase, postgresTestUrl } from '../db/testing.ts';
-import { type SwitchyardProcess, spawnSwitchyard } from '../server/test-process.ts';
+import { type SwitchyardProcess, spawnSwitchyard } from '../server/spawn-switchyard.ts';
 import { TEST_OPERATOR_TOKEN } from '../server/testing.ts';
 import { startTestReceiver, type TestReceiver } from './test-receiver.ts';
 

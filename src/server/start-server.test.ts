@@ -17,6 +17,21 @@ describe.each(testServerDrivers())('server on %s', (driver) => {
     expect(res.status).toBe(204);
   });
 
+  it('serves Prometheus metrics to the operator only', async () => {
+    const open = await fetch(`${server.url}/metrics`);
+    expect(open.status).toBe(401);
+    const res = await fetch(`${server.url}/metrics`, {
+      headers: { authorization: `Bearer ${server.operatorTokenValue}` },
+    });
+    expect(res.status).toBe(200);
+    const text = await res.text();
+    const statements = Number(/^switchyard_db_statements_total (\d+)$/m.exec(text)?.[1]);
+    expect(statements).toBeGreaterThan(0);
+    const { token } = await server.createAppWithToken();
+    const asApp = await fetch(`${server.url}/metrics`, { headers: { authorization: `Bearer ${token}` } });
+    expect(asApp.status).toBe(403);
+  });
+
   it('has loaded every catalog event type with its schema', async () => {
     const res = await fetch(`${server.url}/api/v1/event-type/payment.succeeded`, {
       headers: { authorization: `Bearer ${server.operatorTokenValue}` },

@@ -4,6 +4,7 @@ import { createApi } from '../api/index.ts';
 import { eventCatalog } from '../catalog/index.ts';
 import type { Config } from '../config/index.ts';
 import { createStore, type DatabaseHandle, openDatabase, type Store } from '../db/index.ts';
+import { createMetrics } from '../metrics/index.ts';
 import { createSecretBox } from '../secrets/index.ts';
 import { operationalEventTypes } from './operational-webhooks.ts';
 import { ensureOperatorToken, type OperatorTokenSource } from './operator-token.ts';
@@ -61,6 +62,8 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   );
   const worker = config.SWITCHYARD_WORKER ? await startWorker(config, store, database, logger) : undefined;
 
+  const metrics = createMetrics({ statements: () => database.statements.count });
+
   const host = config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST;
   // The API is built once the port is known (PORT=0 picks a free one), since app-portal links name it.
   let api: ReturnType<typeof createApi> | undefined;
@@ -82,6 +85,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
           publicUrl: config.SWITCHYARD_PUBLIC_URL ?? url,
           maxBodyBytes: config.SWITCHYARD_MAX_BODY_BYTES,
           payloadRetentionDays: config.SWITCHYARD_RETENTION_DAYS,
+          metrics,
         });
         resolve(s);
       },

@@ -46,7 +46,8 @@ export async function startWorker(
     concurrency: config.SWITCHYARD_DELIVERY_CONCURRENCY,
     perEndpointConcurrency: config.SWITCHYARD_ENDPOINT_CONCURRENCY,
     batchSize: Math.min(256, Math.max(16, config.SWITCHYARD_DELIVERY_CONCURRENCY)),
-    leaseMs: config.SWITCHYARD_DELIVERY_LEASE_MS ?? Math.max(60_000, config.SWITCHYARD_DELIVERY_TIMEOUT_MS * 4),
+    leaseMs:
+      config.SWITCHYARD_DELIVERY_LEASE_MS ?? Math.max(60_000, config.SWITCHYARD_DELIVERY_TIMEOUT_MS * 4),
     pollIntervalMs: config.SWITCHYARD_POLL_INTERVAL_MS,
     flushIntervalMs: 5,
     autoDisable: {
