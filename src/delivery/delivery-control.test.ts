@@ -16,7 +16,10 @@ describe.each(testServerDrivers())('delivery control on %s', (driver) => {
   let server: TestServer;
   let receiver: TestReceiver;
   let svix: Svix;
-  const auth = () => ({ authorization: `Bearer ${server.operatorTokenValue}`, 'content-type': 'application/json' });
+  const auth = () => ({
+    authorization: `Bearer ${server.operatorTokenValue}`,
+    'content-type': 'application/json',
+  });
 
   const newEndpoint = async (name: string, extra: Record<string, unknown> = {}) => {
     const app = await svix.application.create({ name });
@@ -83,7 +86,9 @@ describe.each(testServerDrivers())('delivery control on %s', (driver) => {
     const { appId, endpointId } = await newEndpoint('Disable');
     await send(appId, 3);
     await receiver.waitFor(1);
-    await expect.poll(async () => (await svix.endpoint.get(appId, endpointId)).disabled, { timeout: 5000 }).toBe(true);
+    await expect
+      .poll(async () => (await svix.endpoint.get(appId, endpointId)).disabled, { timeout: 5000 })
+      .toBe(true);
   });
 
   it('stops pending deliveries at once when the endpoint is disabled', async () => {
@@ -96,9 +101,13 @@ describe.each(testServerDrivers())('delivery control on %s', (driver) => {
       receiver.respondWith((_req, res) => res.writeHead(503).end());
       const app = await client.application.create({ name: 'Stop' });
       const endpoint = await client.endpoint.create(app.id, { url: receiver.url });
-      const message = await client.message.create(app.id, { eventType: 'payment.succeeded', payload: envelope(4) });
+      const message = await client.message.create(app.id, {
+        eventType: 'payment.succeeded',
+        payload: envelope(4),
+      });
       await receiver.waitFor(1);
-      const destination = async () => (await client.messageAttempt.listAttemptedDestinations(app.id, message.id)).data[0];
+      const destination = async () =>
+        (await client.messageAttempt.listAttemptedDestinations(app.id, message.id)).data[0];
       await expect.poll(async () => (await destination())?.nextAttempt).toBeTruthy();
       await client.endpoint.patch(app.id, endpoint.id, { disabled: true });
       expect((await destination())?.status).toBe(2);
@@ -114,7 +123,10 @@ describe.each(testServerDrivers())('delivery control on %s', (driver) => {
       const client = new Svix(guarded.operatorTokenValue, { serverUrl: guarded.url });
       const app = await client.application.create({ name: 'SSRF' });
       await client.endpoint.create(app.id, { url: `http://localhost:${receiver.port}/` });
-      const message = await client.message.create(app.id, { eventType: 'payment.succeeded', payload: envelope(5) });
+      const message = await client.message.create(app.id, {
+        eventType: 'payment.succeeded',
+        payload: envelope(5),
+      });
       const attempts = async () =>
         (await client.messageAttempt.listByMsg(app.id, message.id, { withContent: true })).data;
       await expect.poll(async () => (await attempts()).length, { timeout: 5000 }).toBe(1);
@@ -147,7 +159,10 @@ describe.each(testServerDrivers())('delivery control on %s', (driver) => {
     const since = new Date(Date.now() - 1000);
     const failed = await send(appId, 7);
     await expect.poll(() => status(appId, failed.id), { timeout: 10_000 }).toBe(2);
-    const filteredOut = await svix.message.create(appId, { eventType: 'refund.succeeded', payload: envelope(8) });
+    const filteredOut = await svix.message.create(appId, {
+      eventType: 'refund.succeeded',
+      payload: envelope(8),
+    });
     await svix.endpoint.patch(appId, endpointId, { eventTypes: ['payment.succeeded', 'refund.succeeded'] });
 
     receiver.respondWith((_req, res) => res.writeHead(200).end());
@@ -193,7 +208,10 @@ describe.each(testServerDrivers())('delivery control on %s', (driver) => {
     receiver.respondWith((_req, res) => res.writeHead(500).end());
     const message = await svix.endpoint.sendExample(appId, endpointId, { eventType: 'subscription.active' });
     const [request] = await receiver.waitFor(1);
-    expect(JSON.parse(request!.body)).toMatchObject({ type: 'subscription.active', data: { payload_type: 'Subscription' } });
+    expect(JSON.parse(request!.body)).toMatchObject({
+      type: 'subscription.active',
+      data: { payload_type: 'Subscription' },
+    });
     expect(message.eventType).toBe('subscription.active');
     await sleep(1500);
     expect(receiver.received).toHaveLength(1);
@@ -208,7 +226,10 @@ describe.each(testServerDrivers())('delivery control on %s', (driver) => {
     await Promise.all(Array.from({ length: messages }, (_, n) => send(app.id, 100 + n)));
     await receiver.waitFor(messages * 5, 20_000);
     await expect
-      .poll(async () => (await svix.endpoint.getStats(app.id, (await svix.endpoint.list(app.id)).data[0]!.id)).success)
+      .poll(
+        async () =>
+          (await svix.endpoint.getStats(app.id, (await svix.endpoint.list(app.id)).data[0]!.id)).success,
+      )
       .toBe(messages);
     const perDelivery = (server.database.statements.count - before) / (messages * 5);
     expect(perDelivery).toBeLessThanOrEqual(3);
