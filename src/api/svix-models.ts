@@ -152,6 +152,10 @@ export const messageAttemptOutSchema = z
     response: z.string(),
     responseStatusCode: z.number().int(),
     responseDurationMs: z.number().int(),
+    errorClass: z
+      .enum(['dns', 'connect', 'tls', 'timeout', 'blocked', 'network'])
+      .nullable()
+      .openapi({ description: 'Why no response came (Switchyard extension); null when one did' }),
     ...statusSchema,
     triggerType: z.number().int().openapi({ description: '0 scheduled, 1 manual' }),
     timestamp: timestampSchema,
@@ -171,6 +175,7 @@ export function toMessageAttemptOut(
     response: options.withContent ? (attempt.response ?? '') : '{}',
     responseStatusCode: attempt.responseStatusCode,
     responseDurationMs: attempt.responseDurationMs,
+    errorClass: attempt.errorClass as z.infer<typeof messageAttemptOutSchema>['errorClass'],
     ...statusFields(attempt.status, options.expanded),
     triggerType: attempt.triggerType,
     timestamp: attempt.createdAt.toISOString(),

@@ -344,6 +344,126 @@ export function describeStoreSuite(driverName: string, open: () => Promise<Datab
       });
     });
 
+    describe('delivery queue', () => {
+      const queueFor = async () => {
+        const app = await newApp();
+        const endpoint = await store.endpoints.create(app.id, { url: 'https://example.com/q' });
+        const { message } = await store.messages.create(app.id, {
+          eventType: 'a.b',
+          payload: { n: 1 },
+          retentionHours: 1,
+        });
+        return { app, endpoint, message };
+      };
+      const claimAll = () =>
+        store.deliveryQueue.claimDue({ limit: 1000, leaseMs: 60_000, perEndpoint: 1000 });
+      const failure = (claimed: Awaited<ReturnType<typeof claimAll>>[number], at = new Date()) => ({
+        deliveryId: claimed.id,
+        appId: claimed.appId,
+        messageId: claimed.messageId,
+        endpointId: claimed.endpointId,
+        status: 1 as const,
+        attemptCount: claimed.attemptCount,
+        nextAttemptAt: new Date(Date.now() + 60_000),
+        attempt: {
+          id: `atmpt_${randomBytes(8).toString('hex')}`,
+          url: 'https://example.com/q',
+          status: 2 as const,
+          statusCode: 500,
+          response: 'no',
+          durationMs: 3,
+          errorClass: null,
+          triggerType: 0 as const,
+          at,
+          countsForHealth: true,
+        },
+      });
+      const autoDisable = { afterMs: 5 * 86_400_000, minFailureSpanMs: 12 * 3_600_000 };
+
+      it('claims a due delivery once, with its secrets opened, and reclaims it when the lease lapses', async () => {
+        const { endpoint, message } = await queueFor();
+        const claimed = (await claimAll()).filter((d) => d.messageId === message.id);
+        expect(claimed).toHaveLength(1);
+        expect(claimed[0]).toMatchObject({
+          endpointId: endpoint.id,
+          attemptCount: 1,
+          payload: { n: 1 },
+          stopped: false,
+        });
+        expect(claimed[0]!.signingSecrets).toEqual([store.endpoints.revealSecret(endpoint)]);
+        expect((await claimAll()).filter((d) => d.messageId === message.id)).toHaveLength(0);
+        await handle.db.execute(
+          sql`update deliveries set next_attempt_at = now() - interval '1 second' where message_id = ${message.id}`,
+        );
+        const again = (await claimAll()).filter((d) => d.messageId === message.id);
+        expect(again).toHaveLength(1);
+        expect(again[0]!.attemptCount).toBe(2);
+      });
+
+      it('starts the failure clock, clears it on success, and reports endpoints failing long enough', async () => {
+        const { endpoint, message } = await queueFor();
+        const [claimed] = (await claimAll()).filter((d) => d.messageId === message.id);
+        expect(await store.deliveryQueue.recordOutcomes([failure(claimed!)], autoDisable)).toEqual([]);
+        const started = (await store.endpoints.find(endpoint.appId, endpoint.id))!;
+        expect(started.failingSince).not.toBeNull();
+        expect(
+          (await store.deliveries.listAttemptsByEndpoint(endpoint.appId, endpoint.id, { limit: 10 })).data,
+        ).toHaveLength(1);
+
+        await handle.db.execute(
+          sql`update endpoints set failing_since = now() - interval '6 days', last_failure_at = now() - interval '2 days' where id = ${endpoint.id}`,
+        );
+        await handle.db.execute(
+          sql`update deliveries set next_attempt_at = now() - interval '1 second' where message_id = ${message.id}`,
+        );
+        const [second] = (await claimAll()).filter((d) => d.messageId === message.id);
+        expect(await store.deliveryQueue.recordOutcomes([failure(second!)], autoDisable)).toEqual([
+          endpoint.id,
+        ]);
+        expect(await store.endpoints.disable([endpoint.id])).toEqual([
+          { id: endpoint.id, appId: endpoint.appId },
+        ]);
+        expect(await store.endpoints.disable([endpoint.id])).toEqual([]);
+      });
+
+      it('does not report an endpoint whose failures span less than the minimum', async () => {
+        const { endpoint, message } = await queueFor();
+        await handle.db.execute(
+          sql`update endpoints set failing_since = now() - interval '6 days', last_failure_at = now() - interval '6 days' where id = ${endpoint.id}`,
+        );
+        const [claimed] = (await claimAll()).filter((d) => d.messageId === message.id);
+        const oneSpanOnly = { ...autoDisable, minFailureSpanMs: 7 * 86_400_000 };
+        expect(await store.deliveryQueue.recordOutcomes([failure(claimed!)], oneSpanOnly)).toEqual([]);
+      });
+
+      it('grants throttle slots across callers no faster than the rate', async () => {
+        const { endpoint } = await queueFor();
+        const request = [{ endpointId: endpoint.id, wanted: 50, rate: 10 }];
+        const first = (await store.deliveryQueue.reserveThrottle(request, 1000)).get(endpoint.id)!;
+        const second = (await store.deliveryQueue.reserveThrottle(request, 1000)).get(endpoint.id)!;
+        expect(first.granted).toBeGreaterThanOrEqual(9);
+        expect(first.granted + second.granted).toBeLessThanOrEqual(11);
+        expect(second.nextFreeAt.getTime()).toBeGreaterThanOrEqual(first.nextFreeAt.getTime());
+      });
+
+      it('purges expired payloads and old response bodies in batches', async () => {
+        const { message } = await queueFor();
+        await handle.db.execute(
+          sql`update messages set payload_expires_at = now() - interval '1 second' where id = ${message.id}`,
+        );
+        let purged = 0;
+        for (
+          let n = await store.retention.purgeExpiredPayloads();
+          n > 0;
+          n = await store.retention.purgeExpiredPayloads()
+        ) {
+          purged += n;
+        }
+        expect(purged).toBeGreaterThanOrEqual(1);
+        expect((await store.messages.find(message.appId, message.id))?.payload).toBeNull();
+      });
+    });
+
     describe('tokens', () => {
       it('issues app tokens without dots, finds them while valid, and expires them', async () => {
         const app = await newApp();

@@ -132,6 +132,10 @@ describe.each(testServerDrivers())('delivery control on %s', (driver) => {
       await expect.poll(async () => (await attempts()).length, { timeout: 5000 }).toBe(1);
       const [attempt] = await attempts();
       expect(attempt).toMatchObject({ responseStatusCode: 0, status: 2 });
+      const raw = await fetch(`${guarded.url}/api/v1/app/${app.id}/attempt/msg/${message.id}`, {
+        headers: { authorization: `Bearer ${guarded.operatorTokenValue}` },
+      });
+      expect(((await raw.json()) as { data: { errorClass: string }[] }).data[0]!.errorClass).toBe('blocked');
       expect(attempt!.response).toMatch(/loopback.*blocked/);
       await sleep(1500);
       expect(await attempts()).toHaveLength(1);
