@@ -58,6 +58,10 @@ export function toValidationIssues(error: ZodError, part: string): ValidationIss
         type: 'value_error.extra',
       }));
     }
+    // A record key that failed its own schema: give that schema's reason, not just "Invalid key in record".
+    if (issue.code === 'invalid_key' && issue.issues.length) {
+      return [{ loc, msg: issue.issues.map((i) => i.message).join('; '), type: 'value_error' }];
+    }
     return [{ loc, msg: issue.message, type: 'value_error' }];
   });
 }
@@ -77,6 +81,10 @@ export function respondToError(
   if (error instanceof HTTPException) {
     if (error.status === 413)
       return problemResponse(413, 'payload_too_large', 'The request body is too large');
+    // Hono's validator reports an empty or unreadable JSON body itself.
+    if (error.status === 400 && /JSON/i.test(error.message)) {
+      return problemResponse(400, 'invalid_json', 'The request body must be a JSON document; it was empty or malformed');
+    }
     return problemResponse(error.status, 'generic_error', error.message || TITLES[error.status] || 'Error');
   }
   const requestId = c.get('requestId') ?? 'unknown';
