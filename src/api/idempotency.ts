@@ -29,6 +29,8 @@ export function idempotency(store: Store): MiddlewareHandler<ApiEnv> {
     for (;;) {
       const reservation = await store.idempotency.reserve(keyHash);
       if (reservation.state === 'completed') {
+        // A stored 204 (secret rotation, expire-all) has no body, and a Response with one would throw.
+        if (reservation.status === 204) return new Response(null, { status: 204 });
         return new Response(reservation.body, {
           status: reservation.status,
           headers: { 'content-type': 'application/json' },
