@@ -30,6 +30,8 @@ export interface NetworkPolicy {
 
 type Parsed = ReturnType<typeof ipaddr.parse>;
 
+const IPV4_COMPATIBLE = ipaddr.IPv6.parseCIDR('::/96');
+
 /**
  * Which addresses count as public is ipaddr.js's `range()`: only `unicast` passes. That refuses loopback,
  * private, link-local (cloud metadata at 169.254.169.254 included), CGNAT, unique-local, multicast,
@@ -38,6 +40,9 @@ type Parsed = ReturnType<typeof ipaddr.parse>;
  */
 function publicProblem(address: Parsed): string | undefined {
   const range = address.range();
+  // ipaddr.js calls the deprecated IPv4-compatible ::/96 (::7f00:1 = ::127.0.0.1) unicast; it embeds IPv4 too.
+  if (range === 'unicast' && address.kind() === 'ipv6' && address.match(IPV4_COMPATIBLE))
+    return 'ipv4Compatible';
   return range === 'unicast' ? undefined : range;
 }
 
