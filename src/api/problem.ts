@@ -83,7 +83,11 @@ export function respondToError(
       return problemResponse(413, 'payload_too_large', 'The request body is too large');
     // Hono's validator reports an empty or unreadable JSON body itself.
     if (error.status === 400 && /JSON/i.test(error.message)) {
-      return problemResponse(400, 'invalid_json', 'The request body must be a JSON document; it was empty or malformed');
+      return problemResponse(
+        400,
+        'invalid_json',
+        'The request body must be a JSON document; it was empty or malformed',
+      );
     }
     return problemResponse(error.status, 'generic_error', error.message || TITLES[error.status] || 'Error');
   }
