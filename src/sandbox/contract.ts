@@ -1,0 +1,125 @@
+/** What a transformation receives: Svix's `handler(webhook)` contract. */
+export interface WebhookInput {
+  eventType: string;
+  /** The whole event envelope. */
+  payload: unknown;
+  url: string;
+  method: 'POST';
+  headers: Record<string, string>;
+  /** The endpoint's transformation variables (not secrets); read-only. */
+  env: Record<string, string>;
+  cancel: false;
+}
+
+export interface TransformedRequest {
+  method: 'POST' | 'PUT' | 'PATCH';
+  url: string;
+  headers: Record<string, string>;
+  payload: unknown;
+}
+
+export interface ConsoleLine {
+  level: 'log' | 'info' | 'warn' | 'error' | 'debug';
+  message: string;
+}
+
+export type TransformationErrorName =
+  /** The merchant's code threw, or returned something outside the contract. */
+  | 'TransformationError'
+  | 'SyntaxError'
+  | 'TimeoutError'
+  | 'MemoryLimitError'
+  | 'CodeTooLargeError'
+  | 'OutputTooLargeError'
+  /** The sandbox process died or stopped answering: not the code's fault, so the delivery is retried. */
+  | 'SandboxUnavailableError';
+
+export interface TransformationFailure {
+  name: TransformationErrorName;
+  message: string;
+  /** 1-based, in the merchant's code, when known. */
+  line: number | null;
+  column: number | null;
+}
+
+export type TransformationOutcome =
+  | { kind: 'request'; request: TransformedRequest; console: ConsoleLine[]; durationMs: number }
+  | { kind: 'cancelled'; console: ConsoleLine[]; durationMs: number }
+  | { kind: 'error'; error: TransformationFailure; console: ConsoleLine[]; durationMs: number };
+
+/** Headers a transformation may not set: the signature set, and what HTTP itself owns. */
+const FORBIDDEN_HEADERS = new Set([
+  'host',
+  'content-length',
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'transfer-encoding',
+  'te',
+  'trailer',
+  'upgrade',
+  'webhook-id',
+  'webhook-timestamp',
+  'webhook-signature',
+]);
+const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+const METHODS = new Set(['POST', 'PUT', 'PATCH']);
+
+function contractError(message: string): TransformationFailure {
+  return { name: 'TransformationError', message, line: null, column: null };
+}
+
+/**
+ * Checks what the code returned (already plain JSON, read inside the sandbox) against the contract.
+ * @returns the request to send, or why it cannot be sent
+ */
+export function toTransformedRequest(result: {
+  url?: unknown;
+  method?: unknown;
+  headers?: unknown;
+  payload?: unknown;
+}): TransformedRequest | TransformationFailure {
+  if (typeof result.url !== 'string') return contractError('webhook.url must be a string');
+  let url: URL;
+  try {
+    url = new URL(result.url);
+  } catch {
+    return contractError(`webhook.url is not a valid URL: ${JSON.stringify(result.url.slice(0, 200))}`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    return contractError(`webhook.url must be http:// or https://, not ${url.protocol}`);
+  }
+  const method = typeof result.method === 'string' ? result.method.toUpperCase() : result.method;
+  if (typeof method !== 'string' || !METHODS.has(method)) {
+    return contractError(`webhook.method must be POST, PUT or PATCH, not ${JSON.stringify(result.method)}`);
+  }
+  const headers: Record<string, string> = {};
+  if (result.headers !== undefined && result.headers !== null) {
+    if (typeof result.headers !== 'object' || Array.isArray(result.headers)) {
+      return contractError('webhook.headers must be an object of strings');
+    }
+    for (const [name, value] of Object.entries(result.headers)) {
+      if (!HEADER_NAME.test(name))
+        return contractError(`webhook.headers: '${name}' is not a valid header name`);
+      const lower = name.toLowerCase();
+      if (FORBIDDEN_HEADERS.has(lower) || lower.startsWith('svix-')) {
+        return contractError(`webhook.headers: '${name}' is set by Switchyard and cannot be changed`);
+      }
+      if (typeof value !== 'string' || /[\r\n\0]/.test(value)) {
+        return contractError(`webhook.headers['${name}'] must be a string without line breaks`);
+      }
+      headers[lower] = value;
+    }
+  }
+  if (result.payload === undefined) return contractError('webhook.payload is undefined; return a JSON value');
+  return {
+    method: method as TransformedRequest['method'],
+    url: result.url,
+    headers,
+    payload: result.payload,
+  };
+}
+
+export function isFailure(value: TransformedRequest | TransformationFailure): value is TransformationFailure {
+  return 'name' in value && 'message' in value;
+}
