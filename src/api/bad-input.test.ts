@@ -457,6 +457,7 @@ describe.each(testServerDrivers())('bad input on %s', (driver) => {
       adminToken: TEST_OPERATOR_TOKEN,
       publicUrl: 'http://localhost',
       maxBodyBytes: MAX_BODY_BYTES,
+      sandbox: server.sandbox,
     });
     const res = await api.request('/api/v1/app', {
       headers: { authorization: `Bearer ${TEST_OPERATOR_TOKEN}` },

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { App, Store } from '../db/index.ts';
 import type { Metrics } from '../metrics/index.ts';
+import type { Sandbox } from '../sandbox/index.ts';
 
 /** Who is calling: the operator (all apps) or a holder of an app-portal token (one app). */
 export type Principal = { kind: 'operator' } | { kind: 'app'; appId: string; token: string };
@@ -13,6 +14,8 @@ export interface ApiOptions {
   /** Base URL for app-portal links. */
   publicUrl: string;
   maxBodyBytes: number;
+  /** Runs transformations for test runs and backtests. */
+  sandbox: Sandbox;
   /** Served at /metrics to the operator. */
   metrics?: Metrics;
   /** Days a message payload is kept unless the message asks for less. */

@@ -14,6 +14,7 @@ import { messageRoutes } from './message-routes.ts';
 import { problemResponse, respondToError } from './problem.ts';
 import { replayRoutes } from './replay-routes.ts';
 import { limitBody, parseJsonBody } from './request-body.ts';
+import { transformationRoutes } from './transformation-routes.ts';
 
 /** The Svix-compatible HTTP API, as a Hono app (Web-standard Request in, Response out). */
 export function createApi(options: ApiOptions) {
@@ -67,6 +68,7 @@ export function createApi(options: ApiOptions) {
   api.route('/', messageRoutes(options));
   api.route('/', attemptRoutes(options));
   api.route('/', replayRoutes(options));
+  api.route('/', transformationRoutes(options));
   api.route('/', authRoutes(options, authenticator));
   return api;
 }

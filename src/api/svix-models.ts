@@ -153,7 +153,7 @@ export const messageAttemptOutSchema = z
     responseStatusCode: z.number().int(),
     responseDurationMs: z.number().int(),
     errorClass: z
-      .enum(['dns', 'connect', 'tls', 'timeout', 'blocked', 'network'])
+      .enum(['dns', 'connect', 'tls', 'timeout', 'blocked', 'network', 'transformation', 'sandbox'])
       .nullable()
       .openapi({ description: 'Why no response came (Switchyard extension); null when one did' }),
     ...statusSchema,

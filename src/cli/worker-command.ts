@@ -1,5 +1,5 @@
 import { loadConfig } from '../config/index.ts';
-import { openStore, startWorker } from '../server/index.ts';
+import { createConfiguredSandbox, openStore, startWorker } from '../server/index.ts';
 import { createLogger } from './logger.ts';
 
 /** `switchyard worker`: delivery workers only, against PostgreSQL; run as many as needed side by side. */
@@ -12,7 +12,8 @@ export async function runWorker(): Promise<void> {
     );
   }
   const { store, database } = await openStore(config);
-  const running = await startWorker(config, store, database, logger);
+  const sandbox = createConfiguredSandbox(config);
+  const running = await startWorker(config, store, database, logger, sandbox);
   logger.info({ concurrency: config.SWITCHYARD_DELIVERY_CONCURRENCY }, 'delivery worker started');
   let stopping = false;
   const stop = async (signal: string) => {
@@ -20,6 +21,7 @@ export async function runWorker(): Promise<void> {
     stopping = true;
     logger.info({ signal }, 'worker shutting down');
     await running.stop();
+    await sandbox.close();
     await database.close();
     process.exit(0);
   };

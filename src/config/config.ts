@@ -91,6 +91,22 @@ export const configSchema = z.object({
     .describe(
       'CIDR ranges deliveries may reach although they are private, loopback or reserved (tests, private installs).',
     ),
+  SWITCHYARD_DESTINATION_OVERRIDES: commaList
+    .pipe(
+      z.array(
+        z
+          .string()
+          .regex(
+            /^[a-z0-9.-]+(:\d+)?=https?:\/\/[^\s,]+$/i,
+            'each entry must be vendor-host=http://address:port',
+          ),
+      ),
+    )
+    .transform((entries) => new Map(entries.map((e) => e.split('=', 2) as [string, string])))
+    .default(new Map())
+    .describe(
+      "Comma-separated vendor-host=http://127.0.0.1:port pairs: a vendor host's traffic goes to a local address (fakes in tests, a local demo).",
+    ),
   SWITCHYARD_HTTPS_ONLY: flag.default(false).describe('Refuse to deliver to http:// endpoints.'),
   SWITCHYARD_AUTO_DISABLE_AFTER_HOURS: positiveInt(10_000)
     .default(120)
@@ -103,6 +119,21 @@ export const configSchema = z.object({
   SWITCHYARD_POLL_INTERVAL_MS: positiveInt(60_000)
     .default(1000)
     .describe('How often an idle worker looks for due work when no notification wakes it.'),
+  SWITCHYARD_SANDBOX_PROCESSES: positiveInt(64)
+    .default(1)
+    .describe('Sandbox processes that run transformations, per Switchyard process.'),
+  SWITCHYARD_TRANSFORM_TIMEOUT_MS: positiveInt(10_000)
+    .default(100)
+    .describe('CPU time one transformation call may use.'),
+  SWITCHYARD_TRANSFORM_MEMORY_MB: positiveInt(4096)
+    .default(64)
+    .describe('Memory of one sandbox isolate, in MB.'),
+  SWITCHYARD_TRANSFORM_MAX_CODE_BYTES: positiveInt(10 * 1024 * 1024)
+    .default(256 * 1024)
+    .describe('Largest transformation code accepted.'),
+  SWITCHYARD_TRANSFORM_MAX_OUTPUT_BYTES: positiveInt(64 * 1024 * 1024)
+    .default(1024 * 1024)
+    .describe("Largest result a transformation may return (the request's JSON)."),
   LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
     .default('info')

@@ -24,6 +24,8 @@ export interface ClaimedDelivery {
   throttleRate: number | null;
   /** The endpoint was disabled or deleted after the delivery was queued. */
   stopped: boolean;
+  /** The endpoint's transformation as it is now (a fix applies to retries), when enabled. */
+  transformation: { code: string; variables: Record<string, string> } | null;
 }
 
 /** What one attempt (or a decision not to attempt) did to a delivery. */
@@ -88,6 +90,8 @@ interface ClaimRow {
   endpoint_updated_at: string | Date;
   throttle_rate: number | null;
   stopped: boolean;
+  transformation_code: string | null;
+  transformation_variables: Record<string, string> | string;
 }
 
 const asDate = (value: string | Date) => (value instanceof Date ? value : new Date(value));
@@ -173,7 +177,9 @@ export function createDeliveryQueue(db: Executor, box: SecretBox) {
         select c.*, m.event_type, m.payload, m.created_at as message_created_at,
                e.url, e.secret, e.previous_secrets, e.headers, e.updated_at as endpoint_updated_at,
                coalesce(e.throttle_rate, a.throttle_rate) as throttle_rate,
-               (e.disabled or e.deleted_at is not null) as stopped
+               (e.disabled or e.deleted_at is not null) as stopped,
+               case when e.transformation_enabled then e.transformation_code end as transformation_code,
+               e.transformation_variables
         from claimed c
         join messages m on m.id = c.message_id
         join endpoints e on e.id = c.endpoint_id
@@ -194,6 +200,16 @@ export function createDeliveryQueue(db: Executor, box: SecretBox) {
         ...openEndpointSecrets(row, now),
         throttleRate: row.throttle_rate === null ? null : Number(row.throttle_rate),
         stopped: row.stopped,
+        transformation:
+          row.transformation_code === null
+            ? null
+            : {
+                code: row.transformation_code,
+                variables:
+                  typeof row.transformation_variables === 'string'
+                    ? (JSON.parse(row.transformation_variables) as Record<string, string>)
+                    : row.transformation_variables,
+              },
       }));
     },
 

@@ -160,6 +160,20 @@ export function createEndpointRepository(db: Executor, box: SecretBox) {
       });
     },
 
+    /** Changes the transformation: absent fields stay, `code: null` removes it. */
+    async setTransformation(
+      appId: string,
+      id: string,
+      change: { code?: string | null; enabled?: boolean; variables?: Record<string, string> | null },
+    ): Promise<Endpoint> {
+      return mustUpdate(appId, id, {
+        ...(change.code !== undefined ? { transformationCode: change.code } : {}),
+        ...(change.enabled !== undefined ? { transformationEnabled: change.enabled } : {}),
+        ...(change.variables !== undefined ? { transformationVariables: change.variables ?? {} } : {}),
+        transformationUpdatedAt: new Date(),
+      });
+    },
+
     /** The current signing secret in clear. */
     revealSecret(endpoint: Endpoint): string {
       return box.decrypt(endpoint.secret);

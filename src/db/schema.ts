@@ -81,6 +81,15 @@ export const endpoints = pgTable(
     previousSecrets: jsonb('previous_secrets').$type<PreviousSecret[]>().notNull().default([]),
     /** Custom headers as sealed JSON: they often carry credentials. */
     headers: text('headers'),
+    /** The merchant's `handler(webhook)` code; it runs on every attempt while enabled. */
+    transformationCode: text('transformation_code'),
+    transformationEnabled: boolean('transformation_enabled').notNull().default(false),
+    /** Values the code reads as `webhook.env`: not secrets, shown to the merchant. */
+    transformationVariables: jsonb('transformation_variables')
+      .$type<Record<string, string>>()
+      .notNull()
+      .default({}),
+    transformationUpdatedAt: timestamp('transformation_updated_at', { withTimezone: true, precision: 3 }),
     /** Start of the current run of failures (null after any success): the auto-disable clock. */
     failingSince: timestamp('failing_since', { withTimezone: true, precision: 3 }),
     lastFailureAt: timestamp('last_failure_at', { withTimezone: true, precision: 3 }),

@@ -30,6 +30,11 @@ export interface HttpSenderOptions {
   userAgent: string;
   /** Sockets per origin; keep-alive pools are per origin. */
   connectionsPerOrigin?: number;
+  /**
+   * Sends a host's traffic to another origin (a local fake of a vendor API, in tests and demos). The path
+   * and query stay; the network policy still applies to where the request really goes.
+   */
+  destinationOverrides?: Map<string, string>;
 }
 
 export interface HttpSender {
@@ -87,6 +92,17 @@ function splitUserinfo(
   };
 }
 
+function overrideDestination(url: string, overrides: Map<string, string> | undefined): string {
+  if (!overrides?.size) return url;
+  const parsed = new URL(url);
+  const target = overrides.get(parsed.host) ?? overrides.get(parsed.hostname);
+  if (!target) return url;
+  const replacement = new URL(target);
+  parsed.protocol = replacement.protocol;
+  parsed.host = replacement.host;
+  return parsed.toString();
+}
+
 async function readCapped(body: AsyncIterable<Buffer> & { destroy(): void }): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;
@@ -137,7 +153,8 @@ export function createHttpSender(options: HttpSenderOptions): HttpSender {
       const started = performance.now();
       const elapsed = () => Math.round(performance.now() - started);
       try {
-        const { url, headers } = splitUserinfo(outbound.url, outbound.headers);
+        const { url: requested, headers } = splitUserinfo(outbound.url, outbound.headers);
+        const url = overrideDestination(requested, options.destinationOverrides);
         options.policy.checkUrl(new URL(url));
         const response = await request(url, {
           method: outbound.method,

@@ -2,8 +2,14 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import type { ClaimedDelivery, DeliveryOutcome, DeliveryQueue } from '../db/index.ts';
 import { DeliveryStatus } from '../db/index.ts';
+import type { TransformationOutcome, TransformCall } from '../sandbox/index.ts';
 import { createId } from '../secrets/index.ts';
-import type { HttpSender, SendResult } from './http-sender.ts';
+import {
+  type HttpSender,
+  type OutboundRequest,
+  RESPONSE_BODY_LIMIT,
+  type SendResult,
+} from './http-sender.ts';
 import { FAILING_AFTER_ATTEMPT, type OperationalEvent } from './operational-event.ts';
 import { parseRetryAfter, type RetrySchedule } from './retry-schedule.ts';
 import { signWebhook } from './signature.ts';
@@ -30,6 +36,8 @@ export interface DeliveryWorkerOptions {
   disableEndpoints(endpointIds: string[], reason: string): Promise<void>;
   /** Operational events, e.g. sent as operational webhooks. */
   emit(event: OperationalEvent): void;
+  /** Runs an endpoint's transformation in the sandbox. */
+  transform(call: TransformCall): Promise<TransformationOutcome>;
 }
 
 export interface DeliveryWorker {
@@ -206,8 +214,92 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
     };
   }
 
-  async function send(delivery: ClaimedDelivery) {
+  /** The request to send: the event as is, or what the endpoint's transformation made of it. */
+  async function buildRequest(
+    delivery: ClaimedDelivery,
+  ): Promise<{ request: OutboundRequest } | DeliveryOutcome> {
+    const payload = delivery.payload ?? { expired: true };
+    if (!delivery.transformation) {
+      return { request: { url: delivery.url, method: 'POST', headers: {}, body: JSON.stringify(payload) } };
+    }
+    const outcome = await options.transform({
+      scope: delivery.endpointId,
+      code: delivery.transformation.code,
+      input: {
+        eventType: delivery.eventType,
+        payload,
+        url: delivery.url,
+        method: 'POST',
+        headers: {},
+        env: delivery.transformation.variables,
+        cancel: false,
+      },
+    });
+    if (outcome.kind === 'request') {
+      const { url, method, headers, payload: body } = outcome.request;
+      return { request: { url, method, headers, body: JSON.stringify(body) } };
+    }
+    const printed = outcome.console.map((line) => `[${line.level}] ${line.message}`).join('\n');
+    return transformationOutcome(delivery, outcome, printed);
+  }
+
+  /** A cancelled or failed transformation: nothing is sent; only a sandbox outage is retried. */
+  function transformationOutcome(
+    delivery: ClaimedDelivery,
+    outcome: Exclude<TransformationOutcome, { kind: 'request' }>,
+    printed: string,
+  ): DeliveryOutcome {
     const at = new Date();
+    const base = {
+      deliveryId: delivery.id,
+      appId: delivery.appId,
+      messageId: delivery.messageId,
+      endpointId: delivery.endpointId,
+      attemptCount: delivery.attemptCount,
+    };
+    const attempt = {
+      id: createId('atmpt'),
+      url: delivery.url,
+      statusCode: 0,
+      durationMs: Math.round(outcome.durationMs),
+      triggerType: delivery.manual ? (1 as const) : (0 as const),
+      at,
+      countsForHealth: false,
+    };
+    const withConsole = (text: string) =>
+      (printed ? `${text}\n--- console ---\n${printed}` : text).slice(0, RESPONSE_BODY_LIMIT);
+    if (outcome.kind === 'cancelled') {
+      return {
+        ...base,
+        status: DeliveryStatus.canceled,
+        nextAttemptAt: null,
+        attempt: {
+          ...attempt,
+          status: DeliveryStatus.canceled,
+          response: withConsole('cancelled by the transformation'),
+          errorClass: null,
+        },
+      };
+    }
+    const { name, message, line, column } = outcome.error;
+    const where = line ? ` (line ${line}, column ${column})` : '';
+    const unavailable = name === 'SandboxUnavailableError';
+    const delay =
+      unavailable && !delivery.manual ? options.schedule.delayAfter(delivery.attemptCount) : undefined;
+    return {
+      ...base,
+      status: delay === undefined ? DeliveryStatus.fail : DeliveryStatus.pending,
+      nextAttemptAt: delay === undefined ? null : new Date(at.getTime() + delay),
+      attempt: {
+        ...attempt,
+        status: DeliveryStatus.fail,
+        response: withConsole(`${name}: ${message}${where}`),
+        errorClass: unavailable ? 'sandbox' : 'transformation',
+      },
+    };
+  }
+
+  async function send(delivery: ClaimedDelivery) {
     if (delivery.stopped) {
       settle(delivery, {
         deliveryId: delivery.id,
@@ -220,17 +312,24 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
       });
       return;
     }
-    const body = JSON.stringify(delivery.payload ?? { expired: true });
+    const built = await buildRequest(delivery);
+    if (!('request' in built)) {
+      settle(delivery, built);
+      return;
+    }
+    const { request } = built;
+    const at = new Date();
     const timestamp = Math.floor(at.getTime() / 1000);
     const headers = {
       ...delivery.headers,
+      ...request.headers,
       'content-type': 'application/json',
       'webhook-id': delivery.messageId,
       'webhook-timestamp': String(timestamp),
-      'webhook-signature': signWebhook(delivery.signingSecrets, delivery.messageId, timestamp, body),
+      'webhook-signature': signWebhook(delivery.signingSecrets, delivery.messageId, timestamp, request.body),
     };
-    const result = await options.sender.send({ url: delivery.url, method: 'POST', headers, body });
-    settle(delivery, outcomeOf(delivery, delivery.url, result, at));
+    const result = await options.sender.send({ ...request, headers });
+    settle(delivery, outcomeOf(delivery, request.url, result, at));
   }
 
   function dispatch(delivery: ClaimedDelivery) {

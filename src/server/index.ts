@@ -1,4 +1,4 @@
 export { OPERATIONAL_APP_UID } from './operational-webhooks.ts';
 export type { OperatorTokenSource } from './operator-token.ts';
 export { CATALOG_VERSION, openStore, type RunningServer, startServer } from './start-server.ts';
-export { type RunningWorker, startWorker, USER_AGENT } from './start-worker.ts';
+export { createConfiguredSandbox, type RunningWorker, startWorker, USER_AGENT } from './start-worker.ts';

@@ -5,11 +5,12 @@ import { eventCatalog } from '../catalog/index.ts';
 import type { Config } from '../config/index.ts';
 import { createStore, type DatabaseHandle, openDatabase, type Store } from '../db/index.ts';
 import { createMetrics } from '../metrics/index.ts';
+import type { Sandbox } from '../sandbox/index.ts';
 import { createSecretBox } from '../secrets/index.ts';
 import { operationalEventTypes } from './operational-webhooks.ts';
 import { ensureOperatorToken, type OperatorTokenSource } from './operator-token.ts';
 import { resolveSecretKey } from './secret-key.ts';
-import { type RunningWorker, startWorker } from './start-worker.ts';
+import { createConfiguredSandbox, type RunningWorker, startWorker } from './start-worker.ts';
 
 /** Bumped whenever the catalog changes, so that new event types are loaded on the next start. */
 export const CATALOG_VERSION = 'dodo-2.52.0-2';
@@ -19,6 +20,7 @@ const HOUR_MS = 3_600_000;
 
 export interface RunningServer {
   url: string;
+  sandbox: Sandbox;
   worker: RunningWorker | undefined;
   store: Store;
   database: DatabaseHandle;
@@ -60,7 +62,10 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     config.SWITCHYARD_ADMIN_TOKEN,
     config.SWITCHYARD_DATA_DIR,
   );
-  const worker = config.SWITCHYARD_WORKER ? await startWorker(config, store, database, logger) : undefined;
+  const sandbox = createConfiguredSandbox(config);
+  const worker = config.SWITCHYARD_WORKER
+    ? await startWorker(config, store, database, logger, sandbox)
+    : undefined;
 
   const metrics = createMetrics({ statements: () => database.statements.count });
 
@@ -86,6 +91,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
           maxBodyBytes: config.SWITCHYARD_MAX_BODY_BYTES,
           payloadRetentionDays: config.SWITCHYARD_RETENTION_DAYS,
           metrics,
+          sandbox,
         });
         resolve(s);
       },
@@ -119,6 +125,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
 
   return {
     url,
+    sandbox,
     worker,
     store,
     database,
@@ -127,6 +134,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
       clearInterval(purge);
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await worker?.stop();
+      await sandbox.close();
       await database.close();
     },
   };

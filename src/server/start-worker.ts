@@ -10,6 +10,7 @@ import {
   startRetentionJob,
   startTaskRunner,
 } from '../delivery/index.ts';
+import { createSandbox, type Sandbox } from '../sandbox/index.ts';
 import { createOperationalWebhooks } from './operational-webhooks.ts';
 
 export const USER_AGENT = `Switchyard/${process.env.npm_package_version ?? '0.1.0'}`;
@@ -27,6 +28,7 @@ export async function startWorker(
   store: Store,
   database: DatabaseHandle,
   logger: Logger,
+  sandbox: Sandbox,
 ): Promise<RunningWorker> {
   const operational = await createOperationalWebhooks(store, logger);
   const sender = createHttpSender({
@@ -37,6 +39,7 @@ export async function startWorker(
     timeoutMs: config.SWITCHYARD_DELIVERY_TIMEOUT_MS,
     userAgent: USER_AGENT,
     connectionsPerOrigin: config.SWITCHYARD_ENDPOINT_CONCURRENCY,
+    destinationOverrides: config.SWITCHYARD_DESTINATION_OVERRIDES,
   });
   const worker = createDeliveryWorker({
     queue: store.deliveryQueue,
@@ -66,6 +69,7 @@ export async function startWorker(
       }
     },
     emit: operational.emit,
+    transform: (call) => sandbox.transform(call),
   });
   const unlisten = await database.listen(DELIVERY_CHANNEL, () => worker.wake());
   worker.start();
@@ -83,4 +87,15 @@ export async function startWorker(
       await sender.close();
     },
   };
+}
+
+/** The sandbox configuration, shared by the API's test runs and the workers of one process. */
+export function createConfiguredSandbox(config: Config): Sandbox {
+  return createSandbox({
+    processes: config.SWITCHYARD_SANDBOX_PROCESSES,
+    timeoutMs: config.SWITCHYARD_TRANSFORM_TIMEOUT_MS,
+    memoryLimitMb: config.SWITCHYARD_TRANSFORM_MEMORY_MB,
+    maxCodeBytes: config.SWITCHYARD_TRANSFORM_MAX_CODE_BYTES,
+    maxOutputBytes: config.SWITCHYARD_TRANSFORM_MAX_OUTPUT_BYTES,
+  });
 }
