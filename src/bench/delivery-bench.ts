@@ -83,7 +83,9 @@ async function switchyard(receiver: ReceiverProcess, driver: 'pglite' | 'postgre
     SWITCHYARD_ALLOW_PRIVATE_NETWORKS: '127.0.0.0/8',
     SWITCHYARD_DELIVERY_CONCURRENCY: String(CONCURRENCY),
     SWITCHYARD_ENDPOINT_CONCURRENCY: String(CONCURRENCY),
-    ...(database ? { DATABASE_URL: database.url, SWITCHYARD_DB_POOL_SIZE: '16' } : {}),
+    // PGlite runs must not inherit the DATABASE_URL that selects the PostgreSQL run.
+    DATABASE_URL: database?.url ?? '',
+    SWITCHYARD_DB_POOL_SIZE: '16',
   });
   try {
     const url = server.url!;

@@ -8,7 +8,8 @@ describe('switchyard start', () => {
   it('starts with no configuration but a data directory, answers health, and exits 0 on SIGTERM', async () => {
     const dataDir = await mkdtemp(path.join(tmpdir(), 'switchyard-cli-'));
     try {
-      const env = { PORT: '0', SWITCHYARD_DATA_DIR: dataDir, SWITCHYARD_ADMIN_TOKEN: '' };
+      // DATABASE_URL cleared: this is the embedded default, whatever the test environment has.
+      const env = { PORT: '0', SWITCHYARD_DATA_DIR: dataDir, SWITCHYARD_ADMIN_TOKEN: '', DATABASE_URL: '' };
       const first = await spawnSwitchyard('start', env);
       expect((await fetch(`${first.url}/api/v1/health`)).status).toBe(204);
       const token = (await readFile(path.join(dataDir, 'admin-token'), 'utf8')).trim();
