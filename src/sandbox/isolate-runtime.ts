@@ -43,9 +43,10 @@ export const PRELUDE = `
 `;
 
 /**
- * Defined after the merchant's code: runs \`handler\` on one JSON input and returns one JSON string, so only
- * strings ever cross the boundary. Reading the result (getters, proxies, toJSON) happens here, inside the
- * time limit.
+ * Evaluated after the merchant's code, to the function that runs \`handler\` on one JSON input and returns one
+ * JSON string, so only strings ever cross the boundary. Reading the result (getters, proxies, toJSON) happens
+ * here, inside the time limit. Evaluating it calls nothing the code could have replaced: the function is the
+ * script's value, not a global the code could shadow or a defineProperty it could hijack.
  */
 export const ENTRY = `
 (() => {
@@ -63,38 +64,42 @@ export const ENTRY = `
     try { text = typeof error === 'string' ? error : JSON.stringify(error); } catch { text = undefined; }
     return { name: 'TransformationError', message: 'threw a non-Error value: ' + String(text), line: null, column: null };
   };
-  Object.defineProperty(globalThis, '__switchyard_run', {
-    writable: false,
-    configurable: false,
-    value: (input) => {
-      lines.length = 0;
-      let outcome;
-      try {
-        if (typeof handler !== 'function') throw new TypeError('the code must declare function handler(webhook)');
-        const webhook = JSON.parse(input);
-        Object.defineProperty(webhook, 'eventType', { value: webhook.eventType, writable: false, enumerable: true });
-        Object.freeze(webhook.env);
-        const result = handler(webhook);
-        if (result !== null && typeof result === 'object' && typeof result.then === 'function') {
-          throw new TypeError('handler must return the webhook, not a Promise: async code is not supported');
-        }
-        if (result === null || result === undefined || result.cancel === true) {
-          outcome = { cancelled: true };
-        } else if (typeof result !== 'object') {
-          throw new TypeError('handler must return the webhook object, null or undefined, not a ' + typeof result);
-        } else {
-          const request = { url: result.url, method: result.method, headers: result.headers, payload: result.payload };
-          outcome = { request: JSON.parse(JSON.stringify(request)) };
-        }
-      } catch (error) {
-        try {
-          outcome = { error: describe(error) };
-        } catch {
-          outcome = { error: { name: 'TransformationError', message: 'threw a value that cannot be read', line: null, column: null } };
-        }
+  return (input) => {
+    lines.length = 0;
+    let outcome;
+    try {
+      if (typeof handler !== 'function') throw new TypeError('the code must declare function handler(webhook)');
+      const webhook = JSON.parse(input);
+      Object.defineProperty(webhook, 'eventType', { value: webhook.eventType, writable: false, enumerable: true });
+      Object.freeze(webhook.env);
+      const result = handler(webhook);
+      if (result !== null && typeof result === 'object' && typeof result.then === 'function') {
+        throw new TypeError('handler must return the webhook, not a Promise: async code is not supported');
       }
-      return JSON.stringify({ ...outcome, console: lines });
-    },
-  });
+      if (result === null || result === undefined || result.cancel === true) {
+        outcome = { cancelled: true };
+      } else if (typeof result !== 'object') {
+        throw new TypeError('handler must return the webhook object, null or undefined, not a ' + typeof result);
+      } else {
+        const request = { url: result.url, method: result.method, headers: result.headers, payload: result.payload };
+        outcome = { request: JSON.parse(JSON.stringify(request)) };
+      }
+    } catch (error) {
+      try {
+        outcome = { error: describe(error) };
+      } catch {
+        outcome = { error: { name: 'TransformationError', message: 'threw a value that cannot be read', line: null, column: null } };
+      }
+    }
+    // The code may have replaced JSON.stringify or put a toJSON on a prototype: whatever comes of that, the
+    // result is one string, which the sandbox process reads as untrusted.
+    let text;
+    try {
+      text = JSON.stringify({ ...outcome, console: lines });
+    } catch {
+      text = undefined;
+    }
+    return typeof text === 'string' ? text : '';
+  };
 })();
 `;

@@ -78,7 +78,10 @@ function createSlot(options: SandboxOptions, onRestart: () => void) {
         `--allow-fs-read=${SOURCE_ROOT}`,
         '--allow-fs-read=/etc/alpine-release',
       ],
-      env: { SANDBOX_MEMORY_MB: String(options.memoryLimitMb) },
+      env: {
+        SANDBOX_MEMORY_MB: String(options.memoryLimitMb),
+        SANDBOX_MAX_OUTPUT_BYTES: String(options.maxOutputBytes),
+      },
       stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
       serialization: 'json',
     });
@@ -158,14 +161,11 @@ function createSlot(options: SandboxOptions, onRestart: () => void) {
   };
 }
 
-function parseOutput(output: string, durationMs: number, maxOutputBytes: number): TransformationOutcome {
-  if (output.length > maxOutputBytes) {
-    return failureOutcome(
-      'OutputTooLargeError',
-      `the transformation's result is over ${maxOutputBytes} bytes`,
-      durationMs,
-    );
-  }
+/**
+ * Reads a sandbox process's answer. The process has already rebuilt the context's result from known fields,
+ * bounded its console and held the request's JSON (not the console) to maxOutputBytes, in bytes.
+ */
+function parseOutput(output: string, durationMs: number): TransformationOutcome {
   const parsed = JSON.parse(output) as {
     cancelled?: true;
     request?: Record<string, unknown>;
@@ -210,7 +210,7 @@ export function createSandbox(options: SandboxOptions): Sandbox {
     const key = keyOf(scope, code);
     const reply = await slotOf(key).call({ id: nextId++, key, code, input, timeoutMs: options.timeoutMs });
     if ('unavailable' in reply) return failureOutcome('SandboxUnavailableError', reply.unavailable);
-    return parseOutput(reply.output, Math.round(reply.durationMs * 100) / 100, options.maxOutputBytes);
+    return parseOutput(reply.output, Math.round(reply.durationMs * 100) / 100);
   }
 
   return {

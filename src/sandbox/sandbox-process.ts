@@ -8,7 +8,14 @@ import type { WorkerReply, WorkerRequest } from './protocol.ts';
  * replaced by the pool when it misbehaves.
  */
 const memoryLimitMb = Number(process.env.SANDBOX_MEMORY_MB ?? 64);
+const maxOutputBytes = Number(process.env.SANDBOX_MAX_OUTPUT_BYTES ?? 1024 * 1024);
 const MAX_CONTEXTS = 500;
+/** The console as the prelude bounds it: lines, characters per line (plus an ellipsis), levels. */
+const MAX_CONSOLE_LINES = 100;
+const MAX_CONSOLE_LINE = 2001;
+const CONSOLE_LEVELS = new Set(['log', 'info', 'warn', 'error', 'debug']);
+/** Past this many characters a result cannot be a request within the limit plus a bounded console. */
+const MAX_RESULT_CHARS = maxOutputBytes + MAX_CONSOLE_LINES * (MAX_CONSOLE_LINE * 6 + 64) + 1024;
 
 interface Compiled {
   context: ivm.Context;
@@ -29,10 +36,32 @@ function location(message: string): { line: number | null; column: number | null
   return match ? { line: Number(match[1]), column: Number(match[2]) } : { line: null, column: null };
 }
 
-/** Maps what isolated-vm throws (limits, syntax) to the contract's error names. */
-function failure(error: unknown) {
-  const message = error instanceof Error ? error.message : String(error);
-  if (isolate.isDisposed || /memory limit/i.test(message)) {
+/** Text for whatever the code threw or rejected with: any value at all, null and undefined included. */
+function thrownText(error: unknown): string {
+  try {
+    if (error instanceof Error) {
+      const text = `${error.name}: ${error.message}`;
+      // What V8 says to import() in a context with no module loader.
+      return error.message === 'Not supported'
+        ? `${text} (import() is not available in transformations)`
+        : text;
+    }
+    const text = typeof error === 'string' ? error : JSON.stringify(error);
+    return `a non-Error value: ${String(text)}`;
+  } catch {
+    return 'a value that cannot be read';
+  }
+}
+
+/**
+ * Maps what isolated-vm throws (limits, syntax, the code's top-level throws and its unhandled promise
+ * rejections) to the contract's error names. The value may be anything the code chose, so only the isolate's
+ * own state tells a memory limit: a message saying "memory limit" proves nothing.
+ * @param during loading the code (top level), or running the handler, where ENTRY catches every throw and
+ *   only limits and unhandled rejections remain
+ */
+function failure(error: unknown, during: 'load' | 'run') {
+  if (isolate.isDisposed) {
     resetIsolate();
     return {
       name: 'MemoryLimitError',
@@ -41,6 +70,7 @@ function failure(error: unknown) {
       column: null,
     };
   }
+  const message = error instanceof Error ? error.message : '';
   if (/timed out/i.test(message)) {
     return {
       name: 'TimeoutError',
@@ -49,10 +79,90 @@ function failure(error: unknown) {
       column: null,
     };
   }
-  if (error instanceof SyntaxError || (error as { name?: string }).name === 'SyntaxError') {
+  if (during === 'load' && error instanceof Error && error.name === 'SyntaxError') {
     return { name: 'SyntaxError', message: message.replace(/\s*\[.*\]$/, ''), ...location(message) };
   }
-  return { name: 'TransformationError', message, ...location(message) };
+  const text = thrownText(error);
+  const stack = error instanceof Error && typeof error.stack === 'string' ? error.stack : message;
+  return {
+    name: 'TransformationError',
+    message: during === 'run' ? `a promise was rejected and not handled: ${text}` : `the code threw ${text}`,
+    ...location(stack),
+  };
+}
+
+function resultFailure(name: string, message: string, console: unknown[] = []) {
+  return JSON.stringify({ error: { name, message, line: null, column: null }, console });
+}
+
+/**
+ * Reads what ENTRY's function returned. The code shares its context with ENTRY and can replace
+ * JSON.stringify, put a toJSON on a prototype or write to the console array, so the result is rebuilt from
+ * known fields: an error from inside the context is always a TransformationError (a forged
+ * SandboxUnavailableError would make deliveries retry), the console keeps the prelude's bounds, and the
+ * request's JSON is held to maxOutputBytes here, before it crosses to the host.
+ */
+function fromContext(output: unknown): string {
+  const unreadable = () =>
+    resultFailure(
+      'TransformationError',
+      "the transformation's result could not be read (did the code replace JSON.stringify or a toJSON?)",
+    );
+  if (typeof output !== 'string' || output === '') return unreadable();
+  if (output.length > MAX_RESULT_CHARS) {
+    return resultFailure(
+      'OutputTooLargeError',
+      `the transformation's result is over ${maxOutputBytes} bytes`,
+    );
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(output);
+  } catch {
+    return unreadable();
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return unreadable();
+  const { error, request, cancelled, console: lines } = parsed as Record<string, unknown>;
+  const console = (Array.isArray(lines) ? lines.slice(0, MAX_CONSOLE_LINES) : []).map((line) => {
+    const { level, message } = (line ?? {}) as { level?: unknown; message?: unknown };
+    return {
+      level: typeof level === 'string' && CONSOLE_LEVELS.has(level) ? level : 'log',
+      message: (typeof message === 'string' ? message : String(JSON.stringify(message))).slice(
+        0,
+        MAX_CONSOLE_LINE,
+      ),
+    };
+  });
+  if (error !== undefined) {
+    const { message, line, column } = (error ?? {}) as {
+      message?: unknown;
+      line?: unknown;
+      column?: unknown;
+    };
+    const at = (value: unknown) => (Number.isSafeInteger(value) && (value as number) > 0 ? value : null);
+    return JSON.stringify({
+      error: {
+        name: 'TransformationError',
+        message: typeof message === 'string' ? message.slice(0, 10_000) : 'the transformation failed',
+        line: at(line),
+        column: at(column),
+      },
+      console,
+    });
+  }
+  if (request !== null && typeof request === 'object' && !Array.isArray(request)) {
+    const json = JSON.stringify(request);
+    if (Buffer.byteLength(json) > maxOutputBytes) {
+      return resultFailure(
+        'OutputTooLargeError',
+        `the transformation's result is over ${maxOutputBytes} bytes`,
+        console,
+      );
+    }
+    return `{"request":${json},"console":${JSON.stringify(console)}}`;
+  }
+  if (cancelled === true) return JSON.stringify({ cancelled: true, console });
+  return unreadable();
 }
 
 function compile(code: string, timeoutMs: number): Compiled {
@@ -61,8 +171,7 @@ function compile(code: string, timeoutMs: number): Compiled {
   const script = isolate.compileScriptSync(code, { filename: CODE_FILENAME });
   script.runSync(context, { timeout: timeoutMs });
   script.release();
-  context.evalSync(ENTRY);
-  const run = context.global.getSync('__switchyard_run', { reference: true }) as ivm.Reference<
+  const run = context.evalSync(ENTRY, { reference: true, timeout: timeoutMs }) as ivm.Reference<
     (input: string) => string
   >;
   return { context, run };
@@ -94,7 +203,7 @@ function handle(request: WorkerRequest): WorkerReply {
       } catch (error) {
         replies.push({
           id: call.id,
-          output: JSON.stringify({ error: failure(error), console: [] }),
+          output: JSON.stringify({ error: failure(error, 'load'), console: [] }),
           durationMs: performance.now() - started,
         });
         continue;
@@ -113,10 +222,10 @@ function handle(request: WorkerRequest): WorkerReply {
       continue;
     }
     try {
-      const output = entry.run.applySync(undefined, [call.input], { timeout: call.timeoutMs });
+      const output = fromContext(entry.run.applySync(undefined, [call.input], { timeout: call.timeoutMs }));
       replies.push({ id: call.id, output, durationMs: performance.now() - started });
     } catch (error) {
-      const problem = failure(error);
+      const problem = failure(error, 'run');
       // After a timeout the context may hold a half-done state; start it afresh next time.
       if (problem.name !== 'MemoryLimitError') compiled.delete(call.key);
       replies.push({
