@@ -1,5 +1,5 @@
 import type { Context, MiddlewareHandler } from 'hono';
-import type { App, Store } from '../db/index.ts';
+import type { App, Endpoint, Store } from '../db/index.ts';
 import { tokensEqual } from '../secrets/index.ts';
 import { ApiError, forbidden, notFound } from './api-error.ts';
 import type { ApiEnv, Principal } from './context.ts';
@@ -71,6 +71,17 @@ export async function requireApp(c: Context<ApiEnv>, store: Store): Promise<App>
   if (!app) throw notFound('Application');
   c.set('app', app);
   return app;
+}
+
+/** Resolves `{app_id}` and then `{endpoint_id}` (id or uid) within it; 404 for either, as if absent. */
+export async function requireEndpoint(
+  c: Context<ApiEnv>,
+  store: Store,
+): Promise<{ app: App; endpoint: Endpoint }> {
+  const app = await requireApp(c, store);
+  const endpoint = await store.endpoints.find(app.id, c.req.param('endpoint_id') ?? '');
+  if (!endpoint) throw notFound('Endpoint');
+  return { app, endpoint };
 }
 
 export async function findVisibleApp(

@@ -1,9 +1,8 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import type { Context } from 'hono';
-import type { App, Endpoint, Store } from '../db/index.ts';
+import type { Store } from '../db/index.ts';
 import { normalizeSigningSecret } from '../secrets/index.ts';
 import { notFound, validationError } from './api-error.ts';
-import { requireApp } from './auth.ts';
+import { requireApp, requireEndpoint } from './auth.ts';
 import {
   channelsSchema,
   dateParam,
@@ -18,7 +17,7 @@ import {
   throttleRateSchema,
   uidSchema,
 } from './common-schemas.ts';
-import type { ApiEnv, ApiOptions } from './context.ts';
+import type { ApiOptions } from './context.ts';
 import { headerNameSchema, headersSchema, toHeadersOut } from './endpoint-headers.ts';
 import { createRouter } from './router.ts';
 import { endpointOutSchema, toEndpointOut } from './svix-models.ts';
@@ -120,13 +119,6 @@ const BASE = '/api/v1/app/{app_id}/endpoint';
 export function endpointRoutes({ store }: ApiOptions) {
   const router = createRouter();
 
-  async function requireEndpoint(c: Context<ApiEnv>): Promise<{ app: App; endpoint: Endpoint }> {
-    const app = await requireApp(c, store);
-    const endpoint = await store.endpoints.find(app.id, c.req.param('endpoint_id') ?? '');
-    if (!endpoint) throw notFound('Endpoint');
-    return { app, endpoint };
-  }
-
   router.openapi(
     createRoute({
       method: 'get',
@@ -183,7 +175,7 @@ export function endpointRoutes({ store }: ApiOptions) {
       request: { params: endpointParam },
       responses: { 200: jsonResponse(endpointOutSchema, 'The endpoint'), ...errorResponses },
     }),
-    async (c) => c.json(toEndpointOut((await requireEndpoint(c)).endpoint), 200),
+    async (c) => c.json(toEndpointOut((await requireEndpoint(c, store)).endpoint), 200),
   );
 
   router.openapi(
@@ -234,7 +226,7 @@ export function endpointRoutes({ store }: ApiOptions) {
       responses: { 200: jsonResponse(endpointOutSchema, 'Updated'), ...errorResponses },
     }),
     async (c) => {
-      const { app, endpoint } = await requireEndpoint(c);
+      const { app, endpoint } = await requireEndpoint(c, store);
       const input = toEndpointInput(c.req.valid('json'));
       await checkEventTypes(store, input.eventTypes);
       return c.json(toEndpointOut(await store.endpoints.update(app.id, endpoint.id, input)), 200);
@@ -251,7 +243,7 @@ export function endpointRoutes({ store }: ApiOptions) {
       responses: { 204: noContent, ...errorResponses },
     }),
     async (c) => {
-      const { app, endpoint } = await requireEndpoint(c);
+      const { app, endpoint } = await requireEndpoint(c, store);
       await store.endpoints.delete(app.id, endpoint.id);
       return c.body(null, 204);
     },
@@ -269,7 +261,8 @@ export function endpointRoutes({ store }: ApiOptions) {
         ...errorResponses,
       },
     }),
-    async (c) => c.json({ key: store.endpoints.revealSecret((await requireEndpoint(c)).endpoint) }, 200),
+    async (c) =>
+      c.json({ key: store.endpoints.revealSecret((await requireEndpoint(c, store)).endpoint) }, 200),
   );
 
   router.openapi(
@@ -292,7 +285,7 @@ export function endpointRoutes({ store }: ApiOptions) {
       responses: { 204: noContent, ...errorResponses },
     }),
     async (c) => {
-      const { app, endpoint } = await requireEndpoint(c);
+      const { app, endpoint } = await requireEndpoint(c, store);
       const body = c.req.valid('json');
       const key = body.key ? normalizeSigningSecret(body.key) : undefined;
       await store.endpoints.rotateSecret(app.id, endpoint, key, body.gracePeriodSeconds ?? 86_400);
@@ -318,7 +311,7 @@ export function endpointRoutes({ store }: ApiOptions) {
       },
     }),
     async (c) =>
-      c.json(toHeadersOut(store.endpoints.revealHeaders((await requireEndpoint(c)).endpoint)), 200),
+      c.json(toHeadersOut(store.endpoints.revealHeaders((await requireEndpoint(c, store)).endpoint)), 200),
   );
 
   router.openapi(
@@ -334,7 +327,7 @@ export function endpointRoutes({ store }: ApiOptions) {
       responses: { 204: noContent, ...errorResponses },
     }),
     async (c) => {
-      const { app, endpoint } = await requireEndpoint(c);
+      const { app, endpoint } = await requireEndpoint(c, store);
       await store.endpoints.setHeaders(app.id, endpoint.id, c.req.valid('json').headers);
       return c.body(null, 204);
     },
@@ -360,7 +353,7 @@ export function endpointRoutes({ store }: ApiOptions) {
       responses: { 204: noContent, ...errorResponses },
     }),
     async (c) => {
-      const { app, endpoint } = await requireEndpoint(c);
+      const { app, endpoint } = await requireEndpoint(c, store);
       const body = c.req.valid('json');
       const merged = { ...store.endpoints.revealHeaders(endpoint), ...body.headers };
       for (const name of body.deleteHeaders ?? []) {
@@ -403,7 +396,7 @@ export function endpointRoutes({ store }: ApiOptions) {
       },
     }),
     async (c) => {
-      const { endpoint } = await requireEndpoint(c);
+      const { endpoint } = await requireEndpoint(c, store);
       const { since, until } = c.req.valid('query');
       return c.json(await store.deliveries.endpointStats(endpoint.id, since, until), 200);
     },

@@ -1,9 +1,8 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import type { Context } from 'hono';
 import { findEventType } from '../catalog/index.ts';
-import type { App, BackgroundTask, BackgroundTaskKind, Endpoint } from '../db/index.ts';
+import type { BackgroundTask, BackgroundTaskKind } from '../db/index.ts';
 import { invalidField, notFound } from './api-error.ts';
-import { requireApp } from './auth.ts';
+import { requireEndpoint } from './auth.ts';
 import {
   errorResponses,
   jsonBody,
@@ -11,7 +10,7 @@ import {
   listResponseSchema,
   pageQuerySchema,
 } from './common-schemas.ts';
-import type { ApiEnv, ApiOptions } from './context.ts';
+import type { ApiOptions } from './context.ts';
 import { createRouter } from './router.ts';
 import { messageOutSchema, toMessageOut } from './svix-models.ts';
 
@@ -89,13 +88,6 @@ const TASK_ROUTES: { path: string; kind: BackgroundTaskKind; summary: string }[]
 export function replayRoutes({ store, payloadRetentionDays = 90 }: ApiOptions) {
   const router = createRouter();
 
-  async function requireEndpoint(c: Context<ApiEnv>): Promise<{ app: App; endpoint: Endpoint }> {
-    const app = await requireApp(c, store);
-    const endpoint = await store.endpoints.find(app.id, c.req.param('endpoint_id') ?? '');
-    if (!endpoint) throw notFound('Endpoint');
-    return { app, endpoint };
-  }
-
   for (const { path, kind, summary } of TASK_ROUTES) {
     router.openapi(
       createRoute({
@@ -113,7 +105,7 @@ export function replayRoutes({ store, payloadRetentionDays = 90 }: ApiOptions) {
         },
       }),
       async (c) => {
-        const { app, endpoint } = await requireEndpoint(c);
+        const { app, endpoint } = await requireEndpoint(c, store);
         const body = c.req.valid('json');
         const since = new Date(body.since);
         const until = body.until ? new Date(body.until) : new Date();
@@ -140,7 +132,7 @@ export function replayRoutes({ store, payloadRetentionDays = 90 }: ApiOptions) {
       responses: { 202: jsonResponse(z.object({}).openapi('Empty'), 'Queued'), ...errorResponses },
     }),
     async (c) => {
-      const { app, endpoint } = await requireEndpoint(c);
+      const { app, endpoint } = await requireEndpoint(c, store);
       const message = await store.messages.find(app.id, c.req.valid('param').msg_id);
       if (!message) throw notFound('Message');
       await store.deliveryQueue.resend(app.id, message.id, endpoint.id);
@@ -168,7 +160,7 @@ export function replayRoutes({ store, payloadRetentionDays = 90 }: ApiOptions) {
       responses: { 202: jsonResponse(messageOutSchema, 'Queued'), ...errorResponses },
     }),
     async (c) => {
-      const { app, endpoint } = await requireEndpoint(c);
+      const { app, endpoint } = await requireEndpoint(c, store);
       const { eventType, exampleIndex = 0 } = c.req.valid('json');
       const stored = await store.eventTypes.find(eventType);
       const examples = (stored?.schemas?.['1'] as { examples?: unknown[] } | undefined)?.examples ?? [];

@@ -2,8 +2,8 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { findEventType } from '../catalog/index.ts';
 import type { Store } from '../db/index.ts';
 import type { TransformationOutcome } from '../sandbox/index.ts';
-import { invalidField, notFound, validationError } from './api-error.ts';
-import { requireApp } from './auth.ts';
+import { invalidField, validationError } from './api-error.ts';
+import { requireEndpoint } from './auth.ts';
 import { errorResponses, eventTypeNameSchema, jsonBody, jsonResponse, noContent } from './common-schemas.ts';
 import type { ApiOptions } from './context.ts';
 import { createRouter } from './router.ts';
@@ -77,13 +77,6 @@ const DEFAULT_TEST_URL = 'https://endpoint.example/webhook';
 export function transformationRoutes({ store, sandbox }: ApiOptions) {
   const router = createRouter();
 
-  async function requireEndpoint(c: Parameters<typeof requireApp>[0]) {
-    const app = await requireApp(c, store);
-    const endpoint = await store.endpoints.find(app.id, c.req.param('endpoint_id') ?? '');
-    if (!endpoint) throw notFound('Endpoint');
-    return { app, endpoint };
-  }
-
   router.openapi(
     createRoute({
       method: 'get',
@@ -94,7 +87,7 @@ export function transformationRoutes({ store, sandbox }: ApiOptions) {
       responses: { 200: jsonResponse(transformationOutSchema, 'The transformation'), ...errorResponses },
     }),
     async (c) => {
-      const { endpoint } = await requireEndpoint(c);
+      const { endpoint } = await requireEndpoint(c, store);
       return c.json(
         {
           code: endpoint.transformationCode,
@@ -129,7 +122,7 @@ export function transformationRoutes({ store, sandbox }: ApiOptions) {
       responses: { 204: noContent, ...errorResponses },
     }),
     async (c) => {
-      const { app, endpoint } = await requireEndpoint(c);
+      const { app, endpoint } = await requireEndpoint(c, store);
       const body = c.req.valid('json');
       if (typeof body.code === 'string') {
         const problem = await sandbox.check(endpoint.id, body.code);
@@ -237,7 +230,7 @@ export function transformationRoutes({ store, sandbox }: ApiOptions) {
       },
     }),
     async (c) => {
-      const { app, endpoint } = await requireEndpoint(c);
+      const { app, endpoint } = await requireEndpoint(c, store);
       const { code, limit } = c.req.valid('json');
       const page = await store.deliveries.listEndpointMessages(app.id, endpoint.id, {
         limit,

@@ -135,13 +135,7 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
 
   function outcomeOf(delivery: ClaimedDelivery, url: string, result: SendResult, at: Date): DeliveryOutcome {
     const ok = result.statusCode >= 200 && result.statusCode < 300;
-    const base = {
-      deliveryId: delivery.id,
-      appId: delivery.appId,
-      messageId: delivery.messageId,
-      endpointId: delivery.endpointId,
-      attemptCount: delivery.attemptCount,
-    };
+    const base = identify(delivery);
     const attempt = {
       id: createId('atmpt'),
       url,
@@ -149,7 +143,7 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
       response: result.body,
       durationMs: result.durationMs,
       errorClass: result.errorClass ?? null,
-      triggerType: delivery.manual ? (1 as const) : (0 as const),
+      triggerType: triggerOf(delivery),
       at,
       countsForHealth: true,
     };
@@ -250,19 +244,13 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
     printed: string,
   ): DeliveryOutcome {
     const at = new Date();
-    const base = {
-      deliveryId: delivery.id,
-      appId: delivery.appId,
-      messageId: delivery.messageId,
-      endpointId: delivery.endpointId,
-      attemptCount: delivery.attemptCount,
-    };
+    const base = identify(delivery);
     const attempt = {
       id: createId('atmpt'),
       url: delivery.url,
       statusCode: 0,
       durationMs: Math.round(outcome.durationMs),
-      triggerType: delivery.manual ? (1 as const) : (0 as const),
+      triggerType: triggerOf(delivery),
       at,
       countsForHealth: false,
     };
@@ -301,15 +289,7 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
 
   async function send(delivery: ClaimedDelivery) {
     if (delivery.stopped) {
-      settle(delivery, {
-        deliveryId: delivery.id,
-        appId: delivery.appId,
-        messageId: delivery.messageId,
-        endpointId: delivery.endpointId,
-        status: DeliveryStatus.fail,
-        attemptCount: delivery.attemptCount,
-        nextAttemptAt: null,
-      });
+      settle(delivery, { ...identify(delivery), status: DeliveryStatus.fail, nextAttemptAt: null });
       return;
     }
     const built = await buildRequest(delivery);
@@ -482,6 +462,22 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
       await flushing;
     },
   };
+}
+
+/** The fields that say which delivery an outcome is for. */
+function identify(delivery: ClaimedDelivery) {
+  return {
+    deliveryId: delivery.id,
+    appId: delivery.appId,
+    messageId: delivery.messageId,
+    endpointId: delivery.endpointId,
+    attemptCount: delivery.attemptCount,
+  };
+}
+
+/** Svix's triggerType: 1 for a manual resend, 0 for the schedule. */
+function triggerOf(delivery: ClaimedDelivery): 0 | 1 {
+  return delivery.manual ? 1 : 0;
 }
 
 function lastAttemptData(attempt: { id: string; statusCode: number; at: Date }) {
