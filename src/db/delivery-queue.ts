@@ -26,6 +26,8 @@ export interface ClaimedDelivery {
   stopped: boolean;
   /** The endpoint's transformation as it is now (a fix applies to retries), when enabled. */
   transformation: { code: string; variables: Record<string, string> } | null;
+  /** The integration card the endpoint was made from, with its credentials opened. */
+  connector: { id: string; region: string | null; credentials: Record<string, string> } | null;
 }
 
 /** What one attempt (or a decision not to attempt) did to a delivery. */
@@ -92,9 +94,24 @@ interface ClaimRow {
   stopped: boolean;
   transformation_code: string | null;
   transformation_variables: Record<string, string> | string;
+  connector_id: string | null;
+  connector_region: string | null;
+  connector_credentials: string | null;
 }
 
 const asDate = (value: string | Date) => (value instanceof Date ? value : new Date(value));
+
+/** Moves the opened credentials under the connector they belong to. */
+function withConnector(
+  row: ClaimRow,
+  opened: { signingSecrets: string[]; headers: Record<string, string>; credentials: Record<string, string> },
+) {
+  const { credentials, ...rest } = opened;
+  return {
+    ...rest,
+    connector: row.connector_id ? { id: row.connector_id, region: row.connector_region, credentials } : null,
+  };
+}
 
 /**
  * The delivery engine's SQL: claiming due work, writing results back, sharing throttles. Every operation is
@@ -108,6 +125,7 @@ export function createDeliveryQueue(db: Executor, box: SecretBox) {
       current: string;
       previous: { secret: string; expiresAt: number }[];
       headers: Record<string, string>;
+      credentials: Record<string, string>;
     }
   >();
 
@@ -127,6 +145,9 @@ export function createDeliveryQueue(db: Executor, box: SecretBox) {
           expiresAt: Date.parse(p.expiresAt),
         })),
         headers: row.headers ? (JSON.parse(box.decrypt(row.headers)) as Record<string, string>) : {},
+        credentials: row.connector_credentials
+          ? (JSON.parse(box.decrypt(row.connector_credentials)) as Record<string, string>)
+          : {},
       };
       if (opened.size > 10_000) opened.clear();
       opened.set(row.endpoint_id, entry);
@@ -137,6 +158,7 @@ export function createDeliveryQueue(db: Executor, box: SecretBox) {
         ...entry.previous.filter((p) => p.expiresAt > now).map((p) => p.secret),
       ],
       headers: entry.headers,
+      credentials: entry.credentials,
     };
   }
 
@@ -179,7 +201,7 @@ export function createDeliveryQueue(db: Executor, box: SecretBox) {
                coalesce(e.throttle_rate, a.throttle_rate) as throttle_rate,
                (e.disabled or e.deleted_at is not null) as stopped,
                case when e.transformation_enabled then e.transformation_code end as transformation_code,
-               e.transformation_variables
+               e.transformation_variables, e.connector_id, e.connector_region, e.connector_credentials
         from claimed c
         join messages m on m.id = c.message_id
         join endpoints e on e.id = c.endpoint_id
@@ -197,7 +219,7 @@ export function createDeliveryQueue(db: Executor, box: SecretBox) {
         payload: row.payload,
         messageCreatedAt: asDate(row.message_created_at),
         url: row.url,
-        ...openEndpointSecrets(row, now),
+        ...withConnector(row, openEndpointSecrets(row, now)),
         throttleRate: row.throttle_rate === null ? null : Number(row.throttle_rate),
         stopped: row.stopped,
         transformation:

@@ -18,10 +18,20 @@ export interface EndpointInput {
   metadata?: Record<string, string> | undefined;
 }
 
+/** What an endpoint made from an integration card carries. */
+export interface ConnectorSettings {
+  id: string;
+  template: string | null;
+  region: string;
+  credentials: Record<string, string>;
+}
+
 export interface NewEndpointInput extends EndpointInput {
   /** A `whsec_` secret; omitted, one is generated. */
   secret?: string | null | undefined;
   headers?: Record<string, string> | null | undefined;
+  connector?: ConnectorSettings | undefined;
+  transformation?: { code: string; enabled: boolean } | undefined;
 }
 
 export type EndpointPatch = Partial<EndpointInput>;
@@ -98,6 +108,15 @@ export function createEndpointRepository(db: Executor, box: SecretBox) {
               input.headers && Object.keys(input.headers).length
                 ? box.encrypt(JSON.stringify(input.headers))
                 : null,
+            connectorId: input.connector?.id ?? null,
+            connectorTemplate: input.connector?.template ?? null,
+            connectorRegion: input.connector?.region ?? null,
+            connectorCredentials: input.connector
+              ? box.encrypt(JSON.stringify(input.connector.credentials))
+              : null,
+            transformationCode: input.transformation?.code ?? null,
+            transformationEnabled: input.transformation?.enabled ?? false,
+            transformationUpdatedAt: input.transformation ? new Date() : null,
           })
           .returning();
         return row!;
@@ -171,6 +190,26 @@ export function createEndpointRepository(db: Executor, box: SecretBox) {
         ...(change.enabled !== undefined ? { transformationEnabled: change.enabled } : {}),
         ...(change.variables !== undefined ? { transformationVariables: change.variables ?? {} } : {}),
         transformationUpdatedAt: new Date(),
+      });
+    },
+
+    /** The connector's credentials in clear, for the delivery engine and masking; never for API answers. */
+    revealCredentials(endpoint: Endpoint): Record<string, string> {
+      return endpoint.connectorCredentials
+        ? (JSON.parse(box.decrypt(endpoint.connectorCredentials)) as Record<string, string>)
+        : {};
+    },
+
+    /** Replaces the connector's credentials (rotation) and, if given, its region. */
+    async setCredentials(
+      appId: string,
+      id: string,
+      credentials: Record<string, string>,
+      region?: string,
+    ): Promise<Endpoint> {
+      return mustUpdate(appId, id, {
+        connectorCredentials: box.encrypt(JSON.stringify(credentials)),
+        ...(region ? { connectorRegion: region } : {}),
       });
     },
 

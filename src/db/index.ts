@@ -18,7 +18,13 @@ export {
   type DeliveryQueue,
   type ThrottleGrant,
 } from './delivery-queue.ts';
-export type { Endpoint, EndpointInput, EndpointPatch, NewEndpointInput } from './endpoints.ts';
+export type {
+  ConnectorSettings,
+  Endpoint,
+  EndpointInput,
+  EndpointPatch,
+  NewEndpointInput,
+} from './endpoints.ts';
 export { MAX_PREVIOUS_SECRETS } from './endpoints.ts';
 export { StoreError, type StoreErrorCode } from './errors.ts';
 export type { EventType, EventTypeInput, EventTypePatch } from './event-types.ts';

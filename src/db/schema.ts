@@ -81,6 +81,12 @@ export const endpoints = pgTable(
     previousSecrets: jsonb('previous_secrets').$type<PreviousSecret[]>().notNull().default([]),
     /** Custom headers as sealed JSON: they often carry credentials. */
     headers: text('headers'),
+    /** The integration card the endpoint was made from (`segment`, `customerio`, …); null for a plain endpoint. */
+    connectorId: text('connector_id'),
+    connectorTemplate: text('connector_template'),
+    connectorRegion: text('connector_region'),
+    /** The connector's credentials as sealed JSON: never returned, logged or shown to transformation code. */
+    connectorCredentials: text('connector_credentials'),
     /** The merchant's `handler(webhook)` code; it runs on every attempt while enabled. */
     transformationCode: text('transformation_code'),
     transformationEnabled: boolean('transformation_enabled').notNull().default(false),

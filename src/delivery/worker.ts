@@ -1,15 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
+import type { Connector, ResponseVerdict } from '../connectors/index.ts';
 import type { ClaimedDelivery, DeliveryOutcome, DeliveryQueue } from '../db/index.ts';
-import { DeliveryStatus } from '../db/index.ts';
-import type { TransformationOutcome, TransformCall } from '../sandbox/index.ts';
+import { DeliveryStatus, type DeliveryStatusCode } from '../db/index.ts';
+import type { TransformationOutcome, TransformCall, TransformedRequest } from '../sandbox/index.ts';
 import { createId } from '../secrets/index.ts';
-import {
-  type HttpSender,
-  type OutboundRequest,
-  RESPONSE_BODY_LIMIT,
-  type SendResult,
-} from './http-sender.ts';
+import { type HttpSender, RESPONSE_BODY_LIMIT, type SendResult } from './http-sender.ts';
 import { FAILING_AFTER_ATTEMPT, type OperationalEvent } from './operational-event.ts';
 import { parseRetryAfter, type RetrySchedule } from './retry-schedule.ts';
 import { signWebhook } from './signature.ts';
@@ -38,6 +34,8 @@ export interface DeliveryWorkerOptions {
   emit(event: OperationalEvent): void;
   /** Runs an endpoint's transformation in the sandbox. */
   transform(call: TransformCall): Promise<TransformationOutcome>;
+  /** The connector an endpoint was made from, by id. */
+  connectors(id: string): Connector | undefined;
 }
 
 export interface DeliveryWorker {
@@ -133,8 +131,34 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
     scheduleFlush();
   }
 
-  function outcomeOf(delivery: ClaimedDelivery, url: string, result: SendResult, at: Date): DeliveryOutcome {
-    const ok = result.statusCode >= 200 && result.statusCode < 300;
+  /**
+   * How an answer counts. Plain endpoints: 2xx succeeds, the rest is retried unless the receiver or the
+   * SSRF guard says otherwise. Connector endpoints: the vendor's own response policy decides.
+   */
+  function judge(result: SendResult, connector: Connector | undefined): ResponseVerdict {
+    if (connector && result.statusCode > 0) return connector.classify(result);
+    if (result.statusCode >= 200 && result.statusCode < 300) return { kind: 'success' };
+    if (result.errorClass === 'blocked')
+      return { kind: 'permanent', reason: 'blocked by the network policy' };
+    const control = result.headers['webhook-delivery']?.toLowerCase();
+    if (control === 'disable')
+      return { kind: 'gone', reason: 'the receiver asked (webhook-delivery: disable)' };
+    if (control === 'abort-message')
+      return { kind: 'permanent', reason: 'the receiver asked (webhook-delivery: abort-message)' };
+    const retryAfterMs =
+      result.statusCode === 429 || result.statusCode === 503
+        ? parseRetryAfter(result.headers['retry-after'])
+        : undefined;
+    return retryAfterMs === undefined ? { kind: 'retry' } : { kind: 'retry', retryAfterMs };
+  }
+
+  function outcomeOf(
+    delivery: ClaimedDelivery,
+    url: string,
+    result: SendResult,
+    at: Date,
+    connector: Connector | undefined,
+  ): DeliveryOutcome {
     const base = identify(delivery);
     const attempt = {
       id: createId('atmpt'),
@@ -147,16 +171,18 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
       at,
       countsForHealth: true,
     };
-    if (ok) {
-      if (!delivery.manual && delivery.attemptCount > FAILING_AFTER_ATTEMPT) {
-        options.emit({
-          type: 'message.attempt.recovered',
-          appId: delivery.appId,
-          endpointId: delivery.endpointId,
-          messageId: delivery.messageId,
-          data: lastAttemptData(attempt),
-        });
-      }
+    const event = (type: OperationalEvent['type']) =>
+      options.emit({
+        type,
+        appId: delivery.appId,
+        endpointId: delivery.endpointId,
+        messageId: delivery.messageId,
+        data: lastAttemptData(attempt),
+      });
+    const verdict = judge(result, connector);
+    if (verdict.kind === 'success') {
+      if (!delivery.manual && delivery.attemptCount > FAILING_AFTER_ATTEMPT)
+        event('message.attempt.recovered');
       return {
         ...base,
         status: DeliveryStatus.success,
@@ -164,42 +190,17 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
         attempt: { ...attempt, status: DeliveryStatus.success },
       };
     }
-
-    const control = result.headers['webhook-delivery']?.toLowerCase();
-    if (control === 'disable')
-      void options.disableEndpoints([delivery.endpointId], 'the receiver asked (webhook-delivery: disable)');
-    const retryAfter =
-      result.statusCode === 429 || result.statusCode === 503
-        ? parseRetryAfter(result.headers['retry-after'])
+    if (verdict.kind === 'gone') void options.disableEndpoints([delivery.endpointId], verdict.reason);
+    const delay =
+      verdict.kind === 'retry' && !delivery.manual
+        ? options.schedule.delayAfter(delivery.attemptCount, verdict.retryAfterMs)
         : undefined;
-    const finalFailure =
-      delivery.manual ||
-      result.errorClass === 'blocked' ||
-      control === 'abort-message' ||
-      control === 'disable';
-    const delay = finalFailure ? undefined : options.schedule.delayAfter(delivery.attemptCount, retryAfter);
     const failed = { ...attempt, status: DeliveryStatus.fail };
     if (delay === undefined) {
-      if (!delivery.manual) {
-        options.emit({
-          type: 'message.attempt.exhausted',
-          appId: delivery.appId,
-          endpointId: delivery.endpointId,
-          messageId: delivery.messageId,
-          data: lastAttemptData(attempt),
-        });
-      }
+      if (!delivery.manual) event('message.attempt.exhausted');
       return { ...base, status: DeliveryStatus.fail, nextAttemptAt: null, attempt: failed };
     }
-    if (delivery.attemptCount === FAILING_AFTER_ATTEMPT) {
-      options.emit({
-        type: 'message.attempt.failing',
-        appId: delivery.appId,
-        endpointId: delivery.endpointId,
-        messageId: delivery.messageId,
-        data: lastAttemptData(attempt),
-      });
-    }
+    if (delivery.attemptCount === FAILING_AFTER_ATTEMPT) event('message.attempt.failing');
     return {
       ...base,
       status: DeliveryStatus.pending,
@@ -208,14 +209,47 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
     };
   }
 
-  /** The request to send: the event as is, or what the endpoint's transformation made of it. */
-  async function buildRequest(
+  /**
+   * An attempt that sent nothing: the transformation cancelled or failed, or the connector refused the
+   * request. Only a sandbox outage is retried; the same code or request would fail the same way again.
+   */
+  function unsent(
     delivery: ClaimedDelivery,
-  ): Promise<{ request: OutboundRequest } | DeliveryOutcome> {
+    why: {
+      url: string;
+      status: DeliveryStatusCode;
+      response: string;
+      errorClass: string | null;
+      retry?: boolean;
+      durationMs?: number;
+    },
+  ): DeliveryOutcome {
+    const at = new Date();
+    const delay =
+      why.retry && !delivery.manual ? options.schedule.delayAfter(delivery.attemptCount) : undefined;
+    return {
+      ...identify(delivery),
+      status: delay === undefined ? why.status : DeliveryStatus.pending,
+      nextAttemptAt: delay === undefined ? null : new Date(at.getTime() + delay),
+      attempt: {
+        id: createId('atmpt'),
+        url: why.url,
+        status: why.status === DeliveryStatus.canceled ? DeliveryStatus.canceled : DeliveryStatus.fail,
+        statusCode: 0,
+        response: why.response.slice(0, RESPONSE_BODY_LIMIT),
+        durationMs: Math.round(why.durationMs ?? 0),
+        errorClass: why.errorClass,
+        triggerType: triggerOf(delivery),
+        at,
+        countsForHealth: false,
+      },
+    };
+  }
+
+  /** The request to send: the event as is, or what the endpoint's transformation made of it. */
+  async function buildRequest(delivery: ClaimedDelivery): Promise<TransformedRequest | DeliveryOutcome> {
     const payload = delivery.payload ?? { expired: true };
-    if (!delivery.transformation) {
-      return { request: { url: delivery.url, method: 'POST', headers: {}, body: JSON.stringify(payload) } };
-    }
+    if (!delivery.transformation) return { url: delivery.url, method: 'POST', headers: {}, payload };
     const outcome = await options.transform({
       scope: delivery.endpointId,
       code: delivery.transformation.code,
@@ -229,61 +263,74 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
         cancel: false,
       },
     });
-    if (outcome.kind === 'request') {
-      const { url, method, headers, payload: body } = outcome.request;
-      return { request: { url, method, headers, body: JSON.stringify(body) } };
-    }
+    if (outcome.kind === 'request') return outcome.request;
     const printed = outcome.console.map((line) => `[${line.level}] ${line.message}`).join('\n');
-    return transformationOutcome(delivery, outcome, printed);
-  }
-
-  /** A cancelled or failed transformation: nothing is sent; only a sandbox outage is retried. */
-  function transformationOutcome(
-    delivery: ClaimedDelivery,
-    outcome: Exclude<TransformationOutcome, { kind: 'request' }>,
-    printed: string,
-  ): DeliveryOutcome {
-    const at = new Date();
-    const base = identify(delivery);
-    const attempt = {
-      id: createId('atmpt'),
-      url: delivery.url,
-      statusCode: 0,
-      durationMs: Math.round(outcome.durationMs),
-      triggerType: triggerOf(delivery),
-      at,
-      countsForHealth: false,
-    };
-    const withConsole = (text: string) =>
-      (printed ? `${text}\n--- console ---\n${printed}` : text).slice(0, RESPONSE_BODY_LIMIT);
+    const withConsole = (text: string) => (printed ? `${text}\n--- console ---\n${printed}` : text);
     if (outcome.kind === 'cancelled') {
-      return {
-        ...base,
+      return unsent(delivery, {
+        url: delivery.url,
         status: DeliveryStatus.canceled,
-        nextAttemptAt: null,
-        attempt: {
-          ...attempt,
-          status: DeliveryStatus.canceled,
-          response: withConsole('cancelled by the transformation'),
-          errorClass: null,
-        },
-      };
+        response: withConsole('cancelled by the transformation'),
+        errorClass: null,
+        durationMs: outcome.durationMs,
+      });
     }
     const { name, message, line, column } = outcome.error;
-    const where = line ? ` (line ${line}, column ${column})` : '';
     const unavailable = name === 'SandboxUnavailableError';
-    const delay =
-      unavailable && !delivery.manual ? options.schedule.delayAfter(delivery.attemptCount) : undefined;
+    return unsent(delivery, {
+      url: delivery.url,
+      status: DeliveryStatus.fail,
+      response: withConsole(`${name}: ${message}${line ? ` (line ${line}, column ${column})` : ''}`),
+      errorClass: unavailable ? 'sandbox' : 'transformation',
+      retry: unavailable,
+      durationMs: outcome.durationMs,
+    });
+  }
+
+  /**
+   * The connector's step: idempotency fields, the vendor's contract (a request it would reject or silently
+   * drop is never sent), and the credentials, attached only when the request goes to one of the vendor's
+   * hosts for the endpoint's region.
+   */
+  function applyConnector(
+    delivery: ClaimedDelivery,
+    request: TransformedRequest,
+  ):
+    | { request: TransformedRequest; credentials: Record<string, string>; connector: Connector | undefined }
+    | DeliveryOutcome {
+    if (!delivery.connector) return { request, credentials: {}, connector: undefined };
+    const refuse = (response: string, errorClass: string) =>
+      unsent(delivery, { url: request.url, status: DeliveryStatus.fail, response, errorClass });
+    const connector = options.connectors(delivery.connector.id);
+    if (!connector) return refuse(`unknown connector '${delivery.connector.id}'`, 'contract');
+    const { manifest } = connector;
+    const region = manifest.regions.find((r) => r.id === delivery.connector?.region) ?? manifest.regions[0]!;
+    const host = new URL(request.url).hostname;
+    if (
+      manifest.authentication !== 'url' &&
+      manifest.authentication !== 'none' &&
+      !region.hosts.includes(host)
+    ) {
+      return refuse(
+        `${manifest.name} credentials may only be sent to ${region.hosts.join(', ')} (${region.label}); the transformation sent the request to ${host}, so nothing was sent`,
+        'credentials',
+      );
+    }
+    const prepared = connector.prepare(request, {
+      messageId: delivery.messageId,
+      endpointId: delivery.endpointId,
+    });
+    const findings = connector.check(prepared, region);
+    if (findings.length) {
+      return refuse(
+        `${manifest.name} would reject this request, so it was not sent:\n${findings.map((f) => `- ${f.field}: ${f.message}`).join('\n')}`,
+        'contract',
+      );
+    }
     return {
-      ...base,
-      status: delay === undefined ? DeliveryStatus.fail : DeliveryStatus.pending,
-      nextAttemptAt: delay === undefined ? null : new Date(at.getTime() + delay),
-      attempt: {
-        ...attempt,
-        status: DeliveryStatus.fail,
-        response: withConsole(`${name}: ${message}${where}`),
-        errorClass: unavailable ? 'sandbox' : 'transformation',
-      },
+      request: prepared,
+      credentials: connector.authenticate(delivery.connector.credentials, region),
+      connector,
     };
   }
 
@@ -293,23 +340,24 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
       return;
     }
     const built = await buildRequest(delivery);
-    if (!('request' in built)) {
-      settle(delivery, built);
-      return;
-    }
-    const { request } = built;
+    if ('deliveryId' in built) return settle(delivery, built);
+    const bound = applyConnector(delivery, built);
+    if ('deliveryId' in bound) return settle(delivery, bound);
+    const { request, credentials, connector } = bound;
+    const body = JSON.stringify(request.payload);
     const at = new Date();
     const timestamp = Math.floor(at.getTime() / 1000);
     const headers = {
       ...delivery.headers,
       ...request.headers,
+      ...credentials,
       'content-type': 'application/json',
       'webhook-id': delivery.messageId,
       'webhook-timestamp': String(timestamp),
-      'webhook-signature': signWebhook(delivery.signingSecrets, delivery.messageId, timestamp, request.body),
+      'webhook-signature': signWebhook(delivery.signingSecrets, delivery.messageId, timestamp, body),
     };
-    const result = await options.sender.send({ ...request, headers });
-    settle(delivery, outcomeOf(delivery, request.url, result, at));
+    const result = await options.sender.send({ url: request.url, method: request.method, headers, body });
+    settle(delivery, outcomeOf(delivery, request.url, result, at, connector));
   }
 
   function dispatch(delivery: ClaimedDelivery) {

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config/index.ts';
+import { findConnector } from '../connectors/index.ts';
 import { type DatabaseHandle, DELIVERY_CHANNEL, type Store, TASK_CHANNEL } from '../db/index.ts';
 import {
   createDeliveryWorker,
@@ -70,6 +71,7 @@ export async function startWorker(
     },
     emit: operational.emit,
     transform: (call) => sandbox.transform(call),
+    connectors: findConnector,
   });
   const unlisten = await database.listen(DELIVERY_CHANNEL, () => worker.wake());
   worker.start();

@@ -1,0 +1,13 @@
+export type {
+  AuthenticationKind,
+  Connector,
+  ConnectorManifest,
+  ConnectorRegion,
+  ConnectorTemplate,
+  ContractFinding,
+  CredentialField,
+  IdempotencySeed,
+  ResponseVerdict,
+  VendorResponse,
+} from './connector.ts';
+export { connectors, findConnector } from './registry.ts';
