@@ -5,6 +5,7 @@ import { appRoutes } from './app-routes.ts';
 import { attemptRoutes } from './attempt-routes.ts';
 import { createAuthenticator, requireOperator } from './auth.ts';
 import { authRoutes } from './auth-routes.ts';
+import { connectorRoutes } from './connector-routes.ts';
 import type { ApiEnv, ApiOptions } from './context.ts';
 import { endpointRoutes } from './endpoint-routes.ts';
 import { eventTypeRoutes } from './event-type-routes.ts';
@@ -69,6 +70,7 @@ export function createApi(options: ApiOptions) {
   api.route('/', attemptRoutes(options));
   api.route('/', replayRoutes(options));
   api.route('/', transformationRoutes(options));
+  api.route('/', connectorRoutes(options));
   api.route('/', authRoutes(options, authenticator));
   return api;
 }

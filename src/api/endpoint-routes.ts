@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import type { Store } from '../db/index.ts';
+import type { Endpoint, Store } from '../db/index.ts';
 import { normalizeSigningSecret } from '../secrets/index.ts';
 import { notFound, validationError } from './api-error.ts';
 import { requireApp, requireEndpoint } from './auth.ts';
@@ -17,6 +17,7 @@ import {
   throttleRateSchema,
   uidSchema,
 } from './common-schemas.ts';
+import { connectorInSchema, resolveConnector, toConnectorOut } from './connector-routes.ts';
 import type { ApiOptions } from './context.ts';
 import { headerNameSchema, headersSchema, toHeadersOut } from './endpoint-headers.ts';
 import { createRouter } from './router.ts';
@@ -63,7 +64,21 @@ const endpointFields = {
 };
 
 const endpointInSchema = z
-  .strictObject({ ...endpointFields, secret: secretSchema.nullish(), headers: headersSchema.nullish() })
+  .strictObject({
+    ...endpointFields,
+    url: urlSchema
+      .optional()
+      .openapi({ description: "Required, except for a connector's endpoint (default: the vendor's API)" }),
+    secret: secretSchema.nullish(),
+    headers: headersSchema.nullish(),
+    connector: connectorInSchema
+      .optional()
+      .openapi({ description: 'Make the endpoint from an integration card (Switchyard extension)' }),
+  })
+  .refine((body) => body.url !== undefined || body.connector !== undefined, {
+    message: 'Required',
+    path: ['url'],
+  })
   .openapi('EndpointIn');
 const endpointUpsertSchema = z.strictObject(endpointFields).openapi('EndpointUpdate');
 const { version: _version, ...patchFields } = endpointFields;
@@ -118,6 +133,8 @@ const BASE = '/api/v1/app/{app_id}/endpoint';
 
 export function endpointRoutes({ store }: ApiOptions) {
   const router = createRouter();
+  const out = (endpoint: Endpoint) =>
+    toEndpointOut(endpoint, toConnectorOut(endpoint, store.endpoints.revealCredentials(endpoint)));
 
   router.openapi(
     createRoute({
@@ -134,7 +151,7 @@ export function endpointRoutes({ store }: ApiOptions) {
     async (c) => {
       const app = await requireApp(c, store);
       const page = await store.endpoints.list(app.id, c.req.valid('query'));
-      return c.json({ ...page, data: page.data.map(toEndpointOut) }, 200);
+      return c.json({ ...page, data: page.data.map(out) }, 200);
     },
   );
 
@@ -151,18 +168,32 @@ export function endpointRoutes({ store }: ApiOptions) {
       const app = await requireApp(c, store);
       const body = c.req.valid('json');
       const input = toEndpointInput(body);
-      await checkEventTypes(
-        store,
-        input.eventTypes,
-        body.eventTypes !== undefined ? 'eventTypes' : 'filterTypes',
-      );
+      const card = body.connector ? resolveConnector(body.connector, ['body', 'connector']) : undefined;
+      // A card's endpoint listens to what its template handles, so events the code passes through unchanged
+      // are not sent raw to a vendor's API.
+      const eventTypes =
+        input.eventTypes !== undefined || !card
+          ? input.eventTypes
+          : (card.template?.eventTypes ?? card.connector.manifest.defaultEventTypes);
+      await checkEventTypes(store, eventTypes, body.eventTypes !== undefined ? 'eventTypes' : 'filterTypes');
       const endpoint = await store.endpoints.create(app.id, {
         ...input,
-        url: body.url,
+        eventTypes,
+        url: body.url ?? `https://${card!.region.hosts[0]}/`,
         secret: body.secret ? normalizeSigningSecret(body.secret) : undefined,
         headers: body.headers,
+        connector:
+          card && body.connector
+            ? {
+                id: card.connector.manifest.id,
+                template: card.template?.id ?? null,
+                region: card.region.id,
+                credentials: body.connector.credentials,
+              }
+            : undefined,
+        transformation: card?.template ? { code: card.template.code, enabled: true } : undefined,
       });
-      return c.json(toEndpointOut(endpoint), 201);
+      return c.json(out(endpoint), 201);
     },
   );
 
@@ -175,7 +206,7 @@ export function endpointRoutes({ store }: ApiOptions) {
       request: { params: endpointParam },
       responses: { 200: jsonResponse(endpointOutSchema, 'The endpoint'), ...errorResponses },
     }),
-    async (c) => c.json(toEndpointOut((await requireEndpoint(c, store)).endpoint), 200),
+    async (c) => c.json(out((await requireEndpoint(c, store)).endpoint), 200),
   );
 
   router.openapi(
@@ -208,11 +239,10 @@ export function endpointRoutes({ store }: ApiOptions) {
         ...input,
         url: body.url,
       };
-      if (existing)
-        return c.json(toEndpointOut(await store.endpoints.update(app.id, existing.id, replacement)), 200);
+      if (existing) return c.json(out(await store.endpoints.update(app.id, existing.id, replacement)), 200);
       if (idOrUid.startsWith('ep_')) throw notFound('Endpoint');
       const created = await store.endpoints.create(app.id, { ...replacement, uid: input.uid ?? idOrUid });
-      return c.json(toEndpointOut(created), 201);
+      return c.json(out(created), 201);
     },
   );
 
@@ -229,7 +259,7 @@ export function endpointRoutes({ store }: ApiOptions) {
       const { app, endpoint } = await requireEndpoint(c, store);
       const input = toEndpointInput(c.req.valid('json'));
       await checkEventTypes(store, input.eventTypes);
-      return c.json(toEndpointOut(await store.endpoints.update(app.id, endpoint.id, input)), 200);
+      return c.json(out(await store.endpoints.update(app.id, endpoint.id, input)), 200);
     },
   );
 

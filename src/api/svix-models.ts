@@ -72,8 +72,22 @@ const endpointFields = {
   updatedAt: timestampSchema,
 };
 
+export const connectorOutSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    template: z.string().nullable(),
+    region: z.string().nullable(),
+    credentials: z.record(z.string(), z.string()).openapi({ description: 'Secret values masked' }),
+  })
+  .openapi('EndpointConnectorOut');
+
 export const endpointOutSchema = z
-  .object({ ...endpointFields, metadata: metadataSchema })
+  .object({
+    ...endpointFields,
+    metadata: metadataSchema,
+    connector: connectorOutSchema.nullable().optional(),
+  })
   .openapi('EndpointOut');
 
 function toEndpointFields(endpoint: Endpoint) {
@@ -93,8 +107,12 @@ function toEndpointFields(endpoint: Endpoint) {
   };
 }
 
-export function toEndpointOut(endpoint: Endpoint): z.infer<typeof endpointOutSchema> {
-  return { ...toEndpointFields(endpoint), metadata: endpoint.metadata };
+/** @param connector the endpoint's card, credentials already masked (a Switchyard extension field) */
+export function toEndpointOut(
+  endpoint: Endpoint,
+  connector?: z.infer<typeof connectorOutSchema> | null,
+): z.infer<typeof endpointOutSchema> {
+  return { ...toEndpointFields(endpoint), metadata: endpoint.metadata, ...(connector ? { connector } : {}) };
 }
 
 export const messageOutSchema = z

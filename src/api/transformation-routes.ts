@@ -1,5 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { findEventType } from '../catalog/index.ts';
+import { findConnector, reviewRequest } from '../connectors/index.ts';
 import type { Store } from '../db/index.ts';
 import type { TransformationOutcome } from '../sandbox/index.ts';
 import { invalidField, validationError } from './api-error.ts';
@@ -44,13 +45,17 @@ const runOutSchema = z
         column: z.number().nullable(),
       })
       .nullable(),
+    warnings: z.array(z.object({ field: z.string(), message: z.string() })).openapi({
+      description: 'With a connector: what the vendor would reject, so delivery would not send it',
+    }),
   })
   .openapi('TransformationRunOut');
 
 type RunOut = z.infer<typeof runOutSchema>;
 
-function toRunOut(outcome: TransformationOutcome): RunOut {
+function toRunOut(outcome: TransformationOutcome, warnings: RunOut['warnings'] = []): RunOut {
   return {
+    warnings,
     cancelled: outcome.kind === 'cancelled',
     request: outcome.kind === 'request' ? outcome.request : null,
     console: outcome.console,
@@ -168,6 +173,13 @@ export function transformationRoutes({ store, sandbox }: ApiOptions) {
                 .openapi({ description: "Default: the event type's example" }),
               env: variablesSchema.optional(),
               url: z.string().url().optional(),
+              connector: z
+                .string()
+                .min(1)
+                .max(64)
+                .optional()
+                .openapi({ description: 'Check the result against this connector' }),
+              region: z.string().min(1).max(32).optional(),
             })
             .openapi('TransformationRunIn'),
         ),
@@ -176,6 +188,18 @@ export function transformationRoutes({ store, sandbox }: ApiOptions) {
     }),
     async (c) => {
       const body = c.req.valid('json');
+      const connector = body.connector ? findConnector(body.connector) : undefined;
+      if (body.connector && !connector) throw invalidField(['connector'], `no connector '${body.connector}'`);
+      const region =
+        connector &&
+        (body.region
+          ? connector.manifest.regions.find((r) => r.id === body.region)
+          : connector.manifest.regions[0]);
+      if (connector && !region)
+        throw invalidField(
+          ['region'],
+          `must be one of ${connector.manifest.regions.map((r) => r.id).join(', ')}`,
+        );
       const payload = body.payload ?? (await exampleOf(store, body.eventType));
       if (!payload)
         throw invalidField(['payload'], `event type '${body.eventType}' has no example; send a payload`);
@@ -193,7 +217,9 @@ export function transformationRoutes({ store, sandbox }: ApiOptions) {
           cancel: false,
         },
       });
-      return c.json(toRunOut(outcome), 200);
+      if (outcome.kind !== 'request' || !connector || !region) return c.json(toRunOut(outcome), 200);
+      const request = connector.prepare(outcome.request, { messageId: 'msg_test', endpointId: 'ep_test' });
+      return c.json(toRunOut({ ...outcome, request }, reviewRequest(connector, request, region)), 200);
     },
   );
 
@@ -261,6 +287,7 @@ export function transformationRoutes({ store, sandbox }: ApiOptions) {
                   console: [],
                   durationMs: 0,
                   error: null,
+                  warnings: [],
                 };
             const comparable = (run: RunOut) =>
               JSON.stringify([run.cancelled, run.request, run.error?.name, run.error?.message]);

@@ -11,3 +11,4 @@ export type {
   VendorResponse,
 } from './connector.ts';
 export { connectors, findConnector } from './registry.ts';
+export { credentialHostProblem, reviewRequest } from './review-request.ts';

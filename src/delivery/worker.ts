@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
-import type { Connector, ResponseVerdict } from '../connectors/index.ts';
+import { type Connector, credentialHostProblem, type ResponseVerdict } from '../connectors/index.ts';
 import type { ClaimedDelivery, DeliveryOutcome, DeliveryQueue } from '../db/index.ts';
 import { DeliveryStatus, type DeliveryStatusCode } from '../db/index.ts';
 import type { TransformationOutcome, TransformCall, TransformedRequest } from '../sandbox/index.ts';
@@ -305,17 +305,8 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
     if (!connector) return refuse(`unknown connector '${delivery.connector.id}'`, 'contract');
     const { manifest } = connector;
     const region = manifest.regions.find((r) => r.id === delivery.connector?.region) ?? manifest.regions[0]!;
-    const host = new URL(request.url).hostname;
-    if (
-      manifest.authentication !== 'url' &&
-      manifest.authentication !== 'none' &&
-      !region.hosts.includes(host)
-    ) {
-      return refuse(
-        `${manifest.name} credentials may only be sent to ${region.hosts.join(', ')} (${region.label}); the transformation sent the request to ${host}, so nothing was sent`,
-        'credentials',
-      );
-    }
+    const hostProblem = credentialHostProblem(connector, region, request.url);
+    if (hostProblem) return refuse(`${hostProblem}, so nothing was sent`, 'credentials');
     const prepared = connector.prepare(request, {
       messageId: delivery.messageId,
       endpointId: delivery.endpointId,
