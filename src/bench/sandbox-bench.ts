@@ -1,0 +1,299 @@
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { availableParallelism, cpus } from 'node:os';
+import { parseArgs } from 'node:util';
+import { findEventType } from '../catalog/index.ts';
+import { createSandbox, type Sandbox, type TransformCall, type WebhookInput } from '../sandbox/index.ts';
+import { peakRssMb, percentile } from './bench-tools.ts';
+
+const { values: args } = parseArgs({
+  options: {
+    calls: { type: 'string', default: '300000' },
+    wave: { type: 'string', default: '500' },
+    latency: { type: 'string', default: '2000' },
+    cold: { type: 'string', default: '200' },
+    processes: { type: 'string', default: '1,2' },
+    json: { type: 'string' },
+  },
+});
+const CALLS = Number(args.calls);
+const WAVE = Number(args.wave);
+const LATENCY_CALLS = Number(args.latency);
+const COLD_CODES = Number(args.cold);
+const PROCESS_COUNTS = args.processes.split(',').map(Number);
+const CORES = availableParallelism();
+const SEED = 'segment-track-payment.js';
+
+const SANDBOX_OPTIONS = {
+  timeoutMs: 1_000,
+  memoryLimitMb: 64,
+  maxCodeBytes: 256 * 1024,
+  maxOutputBytes: 1024 * 1024,
+};
+
+const code = readFileSync(new URL(`../../../shared/seeds/transformations/${SEED}`, import.meta.url), 'utf8');
+const event = findEventType('payment.succeeded');
+if (!event) throw new Error('payment.succeeded is not in the catalog');
+const input: WebhookInput = {
+  eventType: event.name,
+  // A thawed copy, as a payload read from the database would be: the catalog's example is deep-frozen, and
+  // JSON.stringify of frozen objects is about 1.5x slower, which would tax the sandbox's side unfairly.
+  payload: JSON.parse(JSON.stringify(event.example)),
+  url: 'https://merchant.example.com/webhooks',
+  method: 'POST',
+  headers: {},
+  env: {},
+  cancel: false,
+};
+const inputJson = JSON.stringify(input);
+
+interface Row {
+  run: string;
+  processes: number | null;
+  calls: number;
+  perSecond: number;
+  perCore: number;
+  p50Us: number;
+  p99Us: number;
+  /** CPU time spent per call in this process and in the sandbox processes, in µs. */
+  parentCpuUsPerCall: number | null;
+  childCpuUsPerCall: number | null;
+  /** Peak RSS (VmHWM) of each sandbox process in MB or, when they cannot be found, of this process. */
+  peakRssMb: number[] | null;
+  peakRssOf: 'sandbox processes' | 'the bench process (sandbox processes not found)' | null;
+}
+
+interface Cold {
+  codes: number;
+  /** Cold call (compile + run + process hop) minus the warm call that follows it, in ms. */
+  compileMedianMs: number;
+  compileP99Ms: number;
+  rawColdMedianMs: number;
+  rawColdP99Ms: number;
+  warmMedianMs: number;
+  /** The sandbox's own durationMs (time inside the process) for the cold call and the warm one, median. */
+  insideColdMedianMs: number;
+  insideWarmMedianMs: number;
+}
+
+function sorted(values: number[]): number[] {
+  return [...values].sort((a, b) => a - b);
+}
+
+/** The ceiling: the same handler on plain V8 in this process, with the same JSON in and out. */
+function baseline(total: number): Row {
+  const handler = new Function(`${code}\nreturn handler;`)() as (webhook: unknown) => unknown;
+  let sink = 0;
+  for (let i = 0; i < Math.min(total, 20_000); i++)
+    sink += JSON.stringify(handler(JSON.parse(inputJson))).length;
+  const started = performance.now();
+  for (let i = 0; i < total; i++) sink += JSON.stringify(handler(JSON.parse(inputJson))).length;
+  const seconds = (performance.now() - started) / 1000;
+  const latencies: number[] = [];
+  for (let i = 0; i < LATENCY_CALLS; i++) {
+    const t = performance.now();
+    sink += JSON.stringify(handler(JSON.parse(inputJson))).length;
+    latencies.push((performance.now() - t) * 1000);
+  }
+  if (sink === 0) throw new Error('unreachable');
+  const lat = sorted(latencies);
+  return {
+    run: 'baseline: plain V8, in process',
+    processes: null,
+    calls: total,
+    perSecond: total / seconds,
+    perCore: total / seconds,
+    p50Us: percentile(lat, 50),
+    p99Us: percentile(lat, 99),
+    parentCpuUsPerCall: null,
+    childCpuUsPerCall: null,
+    peakRssMb: null,
+    peakRssOf: null,
+  };
+}
+
+/** The sandbox processes are this process's only children; none found where /proc cannot tell. */
+function childPids(): number[] {
+  const pids: number[] = [];
+  try {
+    for (const task of readdirSync('/proc/self/task')) {
+      const text = readFileSync(`/proc/self/task/${task}/children`, 'utf8').trim();
+      if (text) pids.push(...text.split(/\s+/).map(Number));
+    }
+  } catch {
+    return [];
+  }
+  return pids;
+}
+
+/** utime + stime of a process, in µs (clock ticks of 1/100 s, as on every Linux of today). */
+function cpuUs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Fields 14 and 15 (1-based); after the comm field, which may hold spaces, the count starts at field 3.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1e6) / 100;
+}
+
+/**
+ * Calls for one scope and code always go to the same process, so the benchmark spreads its calls over one
+ * scope per process. This mirrors the pool's own routing (sha256 key, md5 of the key modulo processes).
+ */
+function scopesFor(processes: number): string[] {
+  const codeHash = createHash('sha256').update(code).digest('base64url');
+  const scopes: string[] = [];
+  for (let candidate = 0; scopes.length < processes; candidate++) {
+    const scope = `bench_${candidate}`;
+    const slot =
+      createHash('md5').update(`${scope}:${codeHash}`).digest().readUInt32BE(0) % Math.max(processes, 1);
+    if (slot === scopes.length) scopes.push(scope);
+  }
+  return scopes;
+}
+
+async function expectRequest(sandbox: Sandbox, call: TransformCall) {
+  const outcome = await sandbox.transform(call);
+  if (outcome.kind !== 'request') throw new Error(`unexpected outcome: ${JSON.stringify(outcome)}`);
+  return outcome;
+}
+
+async function waves(sandbox: Sandbox, scopes: string[], total: number) {
+  for (let done = 0; done < total; ) {
+    const size = Math.min(WAVE, total - done);
+    const wave: Promise<unknown>[] = [];
+    for (let i = 0; i < size; i++) {
+      wave.push(expectRequest(sandbox, { scope: scopes[(done + i) % scopes.length]!, code, input }));
+    }
+    await Promise.all(wave);
+    done += size;
+  }
+}
+
+async function steadyState(processes: number, total: number): Promise<Row> {
+  const sandbox = createSandbox({ processes, ...SANDBOX_OPTIONS });
+  try {
+    const scopes = scopesFor(processes);
+    await waves(sandbox, scopes, Math.min(total, 20_000));
+    const children = childPids();
+    const parentBefore = process.cpuUsage();
+    const childBefore = children.reduce((sum, pid) => sum + cpuUs(pid), 0);
+    const started = performance.now();
+    await waves(sandbox, scopes, total);
+    const seconds = (performance.now() - started) / 1000;
+    const parentCpu = process.cpuUsage(parentBefore);
+    const childCpu = children.reduce((sum, pid) => sum + cpuUs(pid), 0) - childBefore;
+    const found = children.length > 0;
+
+    const latencies: number[] = [];
+    for (let i = 0; i < LATENCY_CALLS; i++) {
+      const t = performance.now();
+      await expectRequest(sandbox, { scope: scopes[i % scopes.length]!, code, input });
+      latencies.push((performance.now() - t) * 1000);
+    }
+    const lat = sorted(latencies);
+    return {
+      run: `switchyard sandbox, ${processes} process${processes === 1 ? '' : 'es'}, ${WAVE} in flight`,
+      processes,
+      calls: total,
+      perSecond: total / seconds,
+      perCore: total / seconds / processes,
+      p50Us: percentile(lat, 50),
+      p99Us: percentile(lat, 99),
+      parentCpuUsPerCall: (parentCpu.user + parentCpu.system) / total,
+      childCpuUsPerCall: found ? childCpu / total : null,
+      peakRssMb: found ? children.map(peakRssMb) : [Math.round(process.resourceUsage().maxRSS / 1024)],
+      peakRssOf: found ? 'sandbox processes' : 'the bench process (sandbox processes not found)',
+    };
+  } finally {
+    await sandbox.close();
+  }
+}
+
+async function coldCompile(codes: number): Promise<Cold> {
+  const sandbox = createSandbox({ processes: 1, ...SANDBOX_OPTIONS });
+  try {
+    const scope = 'bench_cold';
+    await waves(sandbox, [scope], 2_000);
+    const cold: number[] = [];
+    const warm: number[] = [];
+    const compile: number[] = [];
+    const insideCold: number[] = [];
+    const insideWarm: number[] = [];
+    const salt = Date.now().toString(36);
+    for (let i = 0; i < codes; i++) {
+      const fresh = `// cold ${salt} ${i}\n${code}`;
+      let t = performance.now();
+      const first = await expectRequest(sandbox, { scope, code: fresh, input });
+      const coldMs = performance.now() - t;
+      t = performance.now();
+      const second = await expectRequest(sandbox, { scope, code: fresh, input });
+      const warmMs = performance.now() - t;
+      cold.push(coldMs);
+      warm.push(warmMs);
+      compile.push(coldMs - warmMs);
+      insideCold.push(first.durationMs);
+      insideWarm.push(second.durationMs);
+    }
+    const c = sorted(compile);
+    const r = sorted(cold);
+    return {
+      codes,
+      compileMedianMs: percentile(c, 50),
+      compileP99Ms: percentile(c, 99),
+      rawColdMedianMs: percentile(r, 50),
+      rawColdP99Ms: percentile(r, 99),
+      warmMedianMs: percentile(sorted(warm), 50),
+      insideColdMedianMs: percentile(sorted(insideCold), 50),
+      insideWarmMedianMs: percentile(sorted(insideWarm), 50),
+    };
+  } finally {
+    await sandbox.close();
+  }
+}
+
+function printTable(rows: Row[], cold: Cold) {
+  const ceiling = rows[0]!.perCore;
+  const fmt = (n: number, digits = 0) => (Number.isFinite(n) ? n.toFixed(digits) : '–');
+  console.log(
+    `\n${SEED} on payment.succeeded (${inputJson.length} bytes of input), ${CALLS} calls per run; ` +
+      `${CORES} cores (${cpus()[0]?.model.trim() ?? 'unknown CPU'}), node ${process.version}\n`,
+  );
+  console.log('| run | calls/s | per core | vs baseline | p50 µs | p99 µs |');
+  console.log('|---|---:|---:|---:|---:|---:|');
+  for (const r of rows) {
+    console.log(
+      `| ${r.run} | ${fmt(r.perSecond)} | ${fmt(r.perCore)} | ${(r.perCore / ceiling).toFixed(2)} | ${fmt(r.p50Us, 1)} | ${fmt(r.p99Us, 1)} |`,
+    );
+  }
+  console.log('\np50/p99: one call at a time, awaited, over', LATENCY_CALLS, 'calls.');
+  for (const r of rows) {
+    if (r.parentCpuUsPerCall === null) continue;
+    console.log(
+      `${r.run}: CPU per call ${fmt(r.parentCpuUsPerCall, 1)} µs in this process + ${fmt(r.childCpuUsPerCall ?? Number.NaN, 1)} µs in the sandbox processes; ` +
+        `peak RSS of ${r.peakRssOf}: ${r.peakRssMb?.map((mb) => `${mb} MB`).join(', ')}`,
+    );
+  }
+  console.log(
+    `\ncold compile (${cold.codes} fresh codes, cold call minus the warm call after it): ` +
+      `median ${fmt(cold.compileMedianMs, 2)} ms, p99 ${fmt(cold.compileP99Ms, 2)} ms`,
+  );
+  console.log(
+    `raw cold call: median ${fmt(cold.rawColdMedianMs, 2)} ms, p99 ${fmt(cold.rawColdP99Ms, 2)} ms ` +
+      `(warm call median ${fmt(cold.warmMedianMs, 2)} ms; inside the sandbox process: cold ${fmt(cold.insideColdMedianMs, 2)} ms, warm ${fmt(cold.insideWarmMedianMs, 2)} ms)`,
+  );
+}
+
+const rows = [baseline(CALLS)];
+for (const processes of PROCESS_COUNTS) rows.push(await steadyState(processes, CALLS));
+const cold = await coldCompile(COLD_CODES);
+printTable(rows, cold);
+if (args.json) {
+  await writeFile(
+    args.json,
+    JSON.stringify(
+      { seed: SEED, calls: CALLS, wave: WAVE, latencyCalls: LATENCY_CALLS, cores: CORES, rows, cold },
+      null,
+      2,
+    ),
+  );
+}
