@@ -28,9 +28,9 @@ function sharedEnv(dataDir: string, databaseUrl?: string): Record<string, string
     SWITCHYARD_DELIVERY_LEASE_MS: '3000',
     SWITCHYARD_RETRY_SCHEDULE: '1,1,1,1,1',
     SWITCHYARD_POLL_INTERVAL_MS: '200',
-    ...(databaseUrl
-      ? { DATABASE_URL: databaseUrl, SWITCHYARD_SECRET_KEY: randomBytes(32).toString('base64') }
-      : {}),
+    // Without a database of its own the process is embedded: clear any DATABASE_URL it would inherit.
+    DATABASE_URL: databaseUrl ?? '',
+    ...(databaseUrl ? { SWITCHYARD_SECRET_KEY: randomBytes(32).toString('base64') } : {}),
   };
 }
 
