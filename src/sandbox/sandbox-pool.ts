@@ -39,6 +39,8 @@ export interface Sandbox {
 
 const PROCESS_SCRIPT = fileURLToPath(new URL('./sandbox-process.ts', import.meta.url));
 const SOURCE_ROOT = fileURLToPath(new URL('../..', import.meta.url));
+/** A process that exits sooner than this after starting is presumed unable to start. */
+const QUICK_DEATH_MS = 1_000;
 /** Beyond the calls' own limits, how long a process may stay silent before it is presumed stuck. */
 const WATCHDOG_GRACE_MS = 2_000;
 
@@ -64,9 +66,14 @@ function createSlot(options: SandboxOptions, onRestart: () => void) {
   let flushScheduled = false;
   let watchdog: NodeJS.Timeout | undefined;
   let closing = false;
+  let alive = false;
+  let spawnedAt = 0;
+  let quickDeaths = 0;
 
   function spawnChild() {
     known = new Set();
+    alive = true;
+    spawnedAt = Date.now();
     child = fork(PROCESS_SCRIPT, [], {
       // Node's permission model as an outer wall: read-only access to the code (and the one file the native
       // loader probes), no child processes, no workers, no writes. isolated-vm wants --no-node-snapshot.
@@ -109,11 +116,21 @@ function createSlot(options: SandboxOptions, onRestart: () => void) {
         pending.delete(id);
         entry.resolve({ unavailable: 'the sandbox process stopped during the call' });
       }
-      if (!closing) {
-        onRestart();
+      alive = false;
+      if (closing) return;
+      onRestart();
+      // A process that dies as it starts (a broken install, a refused permission) is retried with back-off
+      // rather than in a tight loop; calls wait in the queue meanwhile.
+      quickDeaths = Date.now() - spawnedAt < QUICK_DEATH_MS ? quickDeaths + 1 : 0;
+      const delay = quickDeaths ? Math.min(50 * 2 ** quickDeaths, 5_000) : 0;
+      setTimeout(() => {
+        if (closing) return;
         spawnChild();
-      }
+        flush();
+      }, delay).unref();
     });
+    // A send racing the child's death reports here; the calls end through 'exit' above.
+    current.on('error', () => {});
   }
 
   function armWatchdog() {
@@ -133,12 +150,17 @@ function createSlot(options: SandboxOptions, onRestart: () => void) {
       flushScheduled = true;
       setImmediate(() => {
         flushScheduled = false;
-        const calls = queue;
-        queue = [];
-        child.send({ calls });
-        armWatchdog();
+        flush();
       });
     }
+  }
+
+  function flush() {
+    if (!alive || queue.length === 0) return;
+    const calls = queue;
+    queue = [];
+    child.send({ calls }, () => {});
+    armWatchdog();
   }
 
   spawnChild();
