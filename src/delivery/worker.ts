@@ -318,11 +318,16 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
         'contract',
       );
     }
-    return {
-      request: prepared,
-      credentials: connector.authenticate(delivery.connector.credentials, region),
-      connector,
-    };
+    let credentials: Record<string, string>;
+    try {
+      credentials = connector.authenticate(delivery.connector.credentials, region);
+    } catch (error) {
+      return refuse(
+        `${manifest.name} credentials are incomplete: ${(error as Error).message}`,
+        'credentials',
+      );
+    }
+    return { request: prepared, credentials, connector };
   }
 
   async function send(delivery: ClaimedDelivery) {
