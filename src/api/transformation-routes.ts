@@ -219,7 +219,13 @@ export function transformationRoutes({ store, sandbox }: ApiOptions) {
       });
       if (outcome.kind !== 'request' || !connector || !region) return c.json(toRunOut(outcome), 200);
       const request = connector.prepare(outcome.request, { messageId: 'msg_test', endpointId: 'ep_test' });
-      return c.json(toRunOut({ ...outcome, request }, reviewRequest(connector, request, region)), 200);
+      return c.json(
+        toRunOut(
+          { ...outcome, request },
+          reviewRequest(connector, request, region, body.url ?? DEFAULT_TEST_URL),
+        ),
+        200,
+      );
     },
   );
 

@@ -305,7 +305,7 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
     if (!connector) return refuse(`unknown connector '${delivery.connector.id}'`, 'contract');
     const { manifest } = connector;
     const region = manifest.regions.find((r) => r.id === delivery.connector?.region) ?? manifest.regions[0]!;
-    const hostProblem = credentialHostProblem(connector, region, request.url);
+    const hostProblem = credentialHostProblem(connector, region, request.url, delivery.url);
     if (hostProblem) return refuse(`${hostProblem}, so nothing was sent`, 'credentials');
     const prepared = connector.prepare(request, {
       messageId: delivery.messageId,
