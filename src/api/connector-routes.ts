@@ -81,13 +81,15 @@ export function resolveConnector(input: z.infer<typeof connectorInSchema>, loc: 
   }
   for (const field of manifest.credentials) {
     const value = input.credentials[field.id];
-    if (!value)
-      issues.push({
-        loc: [...loc, 'credentials', field.id],
-        msg: `${field.label} is required`,
-        type: 'value_error',
-      });
-    else if (field.pattern && !new RegExp(field.pattern).test(value)) {
+    if (!value) {
+      if (field.required !== false) {
+        issues.push({
+          loc: [...loc, 'credentials', field.id],
+          msg: `${field.label} is required`,
+          type: 'value_error',
+        });
+      }
+    } else if (field.pattern && !new RegExp(field.pattern).test(value)) {
       issues.push({
         loc: [...loc, 'credentials', field.id],
         msg: `does not look like a ${field.label}: ${field.help}`,

@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Endpoint, Store } from '../db/index.ts';
 import { normalizeSigningSecret } from '../secrets/index.ts';
-import { notFound, validationError } from './api-error.ts';
+import { invalidField, notFound, validationError } from './api-error.ts';
 import { requireApp, requireEndpoint } from './auth.ts';
 import {
   channelsSchema,
@@ -176,10 +176,20 @@ export function endpointRoutes({ store }: ApiOptions) {
           ? input.eventTypes
           : (card.template?.eventTypes ?? card.connector.manifest.defaultEventTypes);
       await checkEventTypes(store, eventTypes, body.eventTypes !== undefined ? 'eventTypes' : 'filterTypes');
+      // A vendor card defaults to the vendor's API; a card whose URL is the secret, or that targets the
+      // merchant's own API (no fixed hosts), needs the URL.
+      const defaultHost =
+        card?.connector.manifest.authentication === 'url' ? undefined : card?.region.hosts[0];
+      const endpointUrl = body.url ?? (defaultHost ? `https://${defaultHost}/` : undefined);
+      if (!endpointUrl)
+        throw invalidField(
+          ['url'],
+          `${card?.connector.manifest.name ?? 'this endpoint'} needs the URL to deliver to`,
+        );
       const endpoint = await store.endpoints.create(app.id, {
         ...input,
         eventTypes,
-        url: body.url ?? `https://${card!.region.hosts[0]}/`,
+        url: endpointUrl,
         secret: body.secret ? normalizeSigningSecret(body.secret) : undefined,
         headers: body.headers,
         connector:

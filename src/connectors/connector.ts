@@ -7,6 +7,8 @@ export interface CredentialField {
   label: string;
   /** Secret values are encrypted at rest and shown masked; non-secret ones (a Site ID) are shown. */
   secret: boolean;
+  /** False for fields only some setups need (a custom API's Basic password or Bearer token); default true. */
+  required?: boolean;
   /** A JavaScript regular expression (source) the value must match. */
   pattern?: string;
   help: string;

@@ -1,0 +1,41 @@
+import type { ResponseVerdict, VendorResponse } from '../connector.ts';
+
+function header(response: VendorResponse, name: string): string | undefined {
+  for (const [key, value] of Object.entries(response.headers)) {
+    if (key.toLowerCase() === name) return value;
+  }
+  return undefined;
+}
+
+function excerpt(body: string): string {
+  const text = body.trim().replace(/\s+/g, ' ');
+  if (text === '') return '';
+  return `: ${text.length > 200 ? `${text.slice(0, 197)}...` : text}`;
+}
+
+/**
+ * How Loops' answer counts (destinations.md §4e): 2xx is success; 409 "Idempotency key already used" means the
+ * first attempt got through, so it is success (Loops does not replay the original answer); 429 and 5xx are retried
+ * (Loops documents no `Retry-After`; one is honoured if sent); 401/403 are the key; other 4xx would fail again.
+ */
+export function classifyLoopsResponse(response: VendorResponse): ResponseVerdict {
+  const status = response.statusCode;
+  if (status >= 200 && status < 300) return { kind: 'success' };
+  if (status === 409 && /idempotency key already used/i.test(response.body)) return { kind: 'success' };
+  if (status === 429 || status >= 500) {
+    const after = header(response, 'retry-after')?.trim();
+    return after && /^\d+$/.test(after)
+      ? { kind: 'retry', retryAfterMs: Number(after) * 1000 }
+      : { kind: 'retry' };
+  }
+  if (status === 401 || status === 403) {
+    return {
+      kind: 'permanent',
+      reason: `Loops refused the API key (${status})${excerpt(response.body)}: check the key on the card (Settings → API)`,
+    };
+  }
+  return {
+    kind: 'permanent',
+    reason: `Loops rejected the request (${status})${excerpt(response.body)}; the same request would be rejected again`,
+  };
+}

@@ -1,0 +1,61 @@
+import type { ResponseVerdict, VendorResponse } from '../connector.ts';
+
+/**
+ * How a Slack incoming webhook's answer counts (shared/reference/destinations.md §3a). Errors come as a plain-text
+ * code in the body.
+ * - 2xx: success. The body is `ok` **[unverified]**, so it is not required.
+ * - 404 (`channel_not_found`, `no_service`, `no_service_id`, `no_team`, `no_active_hooks`): the webhook is gone.
+ * - 429: retry after `Retry-After` (seconds); Slack may disable an app that keeps sending while limited.
+ * - 500 (`rollup_error`) and other 5xx, and 408: retry.
+ * - 400 (`invalid_payload`, `no_text`, …), 403 (`invalid_token`, `action_prohibited`), 410 (`channel_is_archived`)
+ *   and any other status: permanent.
+ */
+
+function header(response: VendorResponse, name: string): string | undefined {
+  for (const [key, value] of Object.entries(response.headers)) {
+    if (key.toLowerCase() === name) return value;
+  }
+  return undefined;
+}
+
+export function retryAfterMs(response: VendorResponse, now: number = Date.now()): number | undefined {
+  const raw = header(response, 'retry-after')?.trim();
+  if (raw === undefined || raw === '') return undefined;
+  if (/^\d+(\.\d+)?$/.test(raw)) return Math.round(Number(raw) * 1000);
+  const at = Date.parse(raw);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
+
+function excerpt(body: string): string {
+  const text = body.trim().replace(/\s+/g, ' ');
+  if (text === '') return 'no details in the response';
+  return text.length > 200 ? `${text.slice(0, 197)}...` : text;
+}
+
+export function classifySlackResponse(response: VendorResponse, now: number = Date.now()): ResponseVerdict {
+  const status = response.statusCode;
+  if (status >= 200 && status < 300) return { kind: 'success' };
+  if (status === 404) {
+    return {
+      kind: 'gone',
+      reason: `Slack says the incoming webhook no longer exists (404 ${excerpt(response.body)}): it was removed, or its channel or app was deleted. Create a new Webhook URL in Slack and paste it on the card`,
+    };
+  }
+  if (status === 429 || status === 408 || status >= 500) {
+    const after = retryAfterMs(response, now);
+    return after === undefined ? { kind: 'retry' } : { kind: 'retry', retryAfterMs: after };
+  }
+  if (status === 410) {
+    return {
+      kind: 'permanent',
+      reason: `Slack refused the message (410 ${excerpt(response.body)}): the channel is archived; unarchive it or pick another channel`,
+    };
+  }
+  if (status === 403) {
+    return {
+      kind: 'permanent',
+      reason: `Slack refused the message (403 ${excerpt(response.body)}): the webhook's token is invalid or posting is prohibited; check the app in Slack`,
+    };
+  }
+  return { kind: 'permanent', reason: `Slack refused the message (${status} ${excerpt(response.body)})` };
+}
