@@ -2,7 +2,14 @@ import { readdirSync, statSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { connectors } from './registry.ts';
 
-const FOLDER_FILES = ['contract.ts', 'end-to-end.test.ts', 'fake.ts', 'index.ts', 'manifest.ts', 'response-policy.ts'];
+const FOLDER_FILES = [
+  'contract.ts',
+  'end-to-end.test.ts',
+  'fake.ts',
+  'index.ts',
+  'manifest.ts',
+  'response-policy.ts',
+];
 
 describe('connector registry', () => {
   const folders = readdirSync(new URL('.', import.meta.url)).filter((name) =>
