@@ -7,6 +7,8 @@ import { createStore, type DatabaseHandle, openDatabase, type Store } from '../d
 import { createMetrics } from '../metrics/index.ts';
 import type { Sandbox } from '../sandbox/index.ts';
 import { createSecretBox } from '../secrets/index.ts';
+import { createDashboardHandler } from '../web/dashboard-handler.ts';
+import { WEB_DIST_DIR } from '../web/dist-dir.ts';
 import { operationalEventTypes } from './operational-webhooks.ts';
 import { ensureOperatorToken, type OperatorTokenSource } from './operator-token.ts';
 import { resolveSecretKey } from './secret-key.ts';
@@ -73,10 +75,11 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   // The API is built once the port is known (PORT=0 picks a free one), since app-portal links name it.
   let api: ReturnType<typeof createApi> | undefined;
   let url = '';
+  const dashboard = createDashboardHandler(WEB_DIST_DIR);
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
     const s = serve(
       {
-        fetch: (request, env) => api!.fetch(request, env),
+        fetch: async (request, env) => (await dashboard(request)) ?? api!.fetch(request, env),
         hostname: config.HOST,
         port: config.PORT,
         serverOptions: { maxHeaderSize: MAX_HEADER_BYTES },

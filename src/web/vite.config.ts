@@ -1,0 +1,19 @@
+import { fileURLToPath } from 'node:url';
+import react from '@vitejs/plugin-react';
+import { defineConfig } from 'vite';
+
+/** The dashboard: `src/web/app` built to `dist/web`, served by the API process at `/`. */
+export default defineConfig({
+  root: fileURLToPath(new URL('./app/', import.meta.url)),
+  base: '/',
+  plugins: [react()],
+  logLevel: 'warn',
+  build: {
+    outDir: fileURLToPath(new URL('../../dist/web/', import.meta.url)),
+    emptyOutDir: true,
+    assetsDir: 'assets',
+    // Hashed names let the server cache assets for a year; index.html is revalidated on every load.
+    sourcemap: false,
+    chunkSizeWarningLimit: 1024,
+  },
+});
