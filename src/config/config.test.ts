@@ -31,4 +31,22 @@ describe('loadConfig', () => {
       /dots/,
     );
   });
+
+  it('takes an OAuth client only whole, and its URL overrides only as http(s) URLs', () => {
+    expect(() => loadConfig({ SWITCHYARD_OAUTH_SLACK_CLIENT_ID: '123.456' })).toThrow(
+      /SWITCHYARD_OAUTH_SLACK_CLIENT_SECRET: must be set too/,
+    );
+    expect(() => loadConfig({ SWITCHYARD_OAUTH_HUBSPOT_CLIENT_SECRET: 'secret' })).toThrow(
+      /SWITCHYARD_OAUTH_HUBSPOT_CLIENT_ID: must be set too/,
+    );
+    expect(() => loadConfig({ SWITCHYARD_OAUTH_DISCORD_TOKEN_URL: 'ftp://127.0.0.1/token' })).toThrow(
+      /SWITCHYARD_OAUTH_DISCORD_TOKEN_URL: /,
+    );
+    const config = loadConfig({
+      SWITCHYARD_OAUTH_DISCORD_CLIENT_ID: '333444555',
+      SWITCHYARD_OAUTH_DISCORD_CLIENT_SECRET: 'secret',
+    });
+    expect(config.SWITCHYARD_OAUTH_DISCORD_CLIENT_ID).toBe('333444555');
+    expect(config.SWITCHYARD_OAUTH_DISCORD_TOKEN_URL).toBeUndefined();
+  });
 });

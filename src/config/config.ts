@@ -9,6 +9,41 @@ const commaList = z.string().transform((v) =>
     .map((s) => s.trim())
     .filter(Boolean),
 );
+/** An http(s) URL, for settings that point at a service. */
+const httpUrl = z
+  .string()
+  .url()
+  .regex(/^https?:\/\//i, 'must be an http:// or https:// URL');
+
+/** Settings of one vendor's OAuth client (the app the operator registered with the vendor). */
+function oauthClientId(vendor: string) {
+  return z
+    .string()
+    .min(1)
+    .max(256)
+    .optional()
+    .describe(
+      `Client id of the operator's ${vendor} OAuth app; with its secret, ${vendor} cards offer Connect. Unset: the card asks for the credential instead.`,
+    );
+}
+function oauthClientSecret(vendor: string) {
+  return z
+    .string()
+    .min(1)
+    .max(512)
+    .optional()
+    .describe(`Client secret of the operator's ${vendor} OAuth app (set together with the client id).`);
+}
+function oauthUrl(vendor: string, what: 'authorization page' | 'token endpoint') {
+  return httpUrl
+    .optional()
+    .describe(
+      `Replaces ${vendor}'s OAuth ${what} (a local fake in tests and demos). Default: ${vendor}'s own.`,
+    );
+}
+
+const OAUTH_VENDORS = ['SLACK', 'DISCORD', 'HUBSPOT'] as const;
+
 const cidr = z
   .string()
   .regex(/^[0-9a-fA-F:.]+\/\d{1,3}$/, 'each entry must be a CIDR range such as 127.0.0.0/8 or ::1/128');
@@ -17,128 +52,158 @@ const cidr = z
  * Every setting, read from the environment. Names are the environment variables; the README's
  * configuration table lists the same names.
  */
-export const configSchema = z.object({
-  HOST: z.string().min(1).default('127.0.0.1').describe('Address the HTTP server listens on.'),
-  PORT: port.default(8080).describe('Port of the API (and, later, the dashboard).'),
-  DATABASE_URL: z
-    .string()
-    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
-    .optional()
-    .describe('PostgreSQL connection URL. Unset: embedded PGlite in the data directory.'),
-  SWITCHYARD_DATA_DIR: z
-    .string()
-    .min(1)
-    .default('./.switchyard')
-    .describe('Where embedded data, the generated operator token and the generated secret key are kept.'),
-  SWITCHYARD_ADMIN_TOKEN: z
-    .string()
-    .min(24, 'must be at least 24 characters')
-    .regex(/^[^.\s]+$/, 'must not contain dots or spaces (the svix SDK reads a region after a dot)')
-    .optional()
-    .describe(
-      'Operator bearer token. Unset: one is generated on first start and written to the data directory.',
-    ),
-  SWITCHYARD_SECRET_KEY: z
-    .string()
-    .optional()
-    .describe(
-      'Key (32 bytes, base64 or hex) that encrypts secrets at rest. Unset: generated on first start and kept in the data directory.',
-    ),
-  SWITCHYARD_PUBLIC_URL: z
-    .string()
-    .url()
-    .optional()
-    .describe('Public base URL used in app-portal links. Default: http://HOST:PORT.'),
-  SWITCHYARD_MAX_BODY_BYTES: z.coerce
-    .number()
-    .int()
-    .min(1024)
-    .default(1024 * 1024)
-    .describe('Largest request body accepted; larger bodies get 413 before they are read whole.'),
-  SWITCHYARD_DB_POOL_SIZE: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(1000)
-    .default(10)
-    .describe('PostgreSQL connections per process.'),
-  SWITCHYARD_WORKER: flag
-    .default(true)
-    .describe('Run the delivery worker inside `switchyard start`; false runs the API alone.'),
-  SWITCHYARD_DELIVERY_CONCURRENCY: positiveInt(10_000)
-    .default(64)
-    .describe('HTTP requests in flight per worker process.'),
-  SWITCHYARD_ENDPOINT_CONCURRENCY: positiveInt(10_000)
-    .default(16)
-    .describe('HTTP requests in flight to one endpoint per worker process.'),
-  SWITCHYARD_DELIVERY_TIMEOUT_MS: positiveInt(300_000)
-    .default(15_000)
-    .describe('Time a receiver has to answer; no answer counts as a failed attempt.'),
-  SWITCHYARD_DELIVERY_LEASE_MS: positiveInt(3_600_000)
-    .optional()
-    .describe(
-      'How long a worker holds claimed deliveries before another may take them (renewed while held). Default: the larger of 60 s and 4 × the timeout.',
-    ),
-  SWITCHYARD_RETRY_SCHEDULE: commaList
-    .pipe(z.array(z.coerce.number<string>('each delay must be whole seconds').int().min(0).max(604_800)))
-    .default([5, 300, 1800, 7200, 18_000, 36_000, 36_000])
-    .describe(
-      'Seconds to wait before each retry, comma-separated (±20 % jitter); the first attempt is immediate.',
-    ),
-  SWITCHYARD_ALLOW_PRIVATE_NETWORKS: commaList
-    .pipe(z.array(cidr))
-    .default([])
-    .describe(
-      'CIDR ranges deliveries may reach although they are private, loopback or reserved (tests, private installs).',
-    ),
-  SWITCHYARD_DESTINATION_OVERRIDES: commaList
-    .pipe(
-      z.array(
-        z
-          .string()
-          .regex(
-            /^[a-z0-9.-]+(:\d+)?=https?:\/\/[^\s,]+$/i,
-            'each entry must be vendor-host=http://address:port',
-          ),
+export const configSchema = z
+  .object({
+    HOST: z.string().min(1).default('127.0.0.1').describe('Address the HTTP server listens on.'),
+    PORT: port.default(8080).describe('Port of the API (and, later, the dashboard).'),
+    DATABASE_URL: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+      .optional()
+      .describe('PostgreSQL connection URL. Unset: embedded PGlite in the data directory.'),
+    SWITCHYARD_DATA_DIR: z
+      .string()
+      .min(1)
+      .default('./.switchyard')
+      .describe('Where embedded data, the generated operator token and the generated secret key are kept.'),
+    SWITCHYARD_ADMIN_TOKEN: z
+      .string()
+      .min(24, 'must be at least 24 characters')
+      .regex(/^[^.\s]+$/, 'must not contain dots or spaces (the svix SDK reads a region after a dot)')
+      .optional()
+      .describe(
+        'Operator bearer token. Unset: one is generated on first start and written to the data directory.',
       ),
-    )
-    .transform((entries) => new Map(entries.map((e) => e.split('=', 2) as [string, string])))
-    .default(new Map())
-    .describe(
-      "Comma-separated vendor-host=http://127.0.0.1:port pairs: a vendor host's traffic goes to a local address (fakes in tests, a local demo).",
-    ),
-  SWITCHYARD_HTTPS_ONLY: flag.default(false).describe('Refuse to deliver to http:// endpoints.'),
-  SWITCHYARD_AUTO_DISABLE_AFTER_HOURS: positiveInt(10_000)
-    .default(120)
-    .describe(
-      'Disable an endpoint that has failed continuously this long (failures at least 12 hours apart).',
-    ),
-  SWITCHYARD_RETENTION_DAYS: positiveInt(3650)
-    .default(90)
-    .describe('Days message payloads and attempt response bodies are kept.'),
-  SWITCHYARD_POLL_INTERVAL_MS: positiveInt(60_000)
-    .default(1000)
-    .describe('How often an idle worker looks for due work when no notification wakes it.'),
-  SWITCHYARD_SANDBOX_PROCESSES: positiveInt(64)
-    .default(1)
-    .describe('Sandbox processes that run transformations, per Switchyard process.'),
-  SWITCHYARD_TRANSFORM_TIMEOUT_MS: positiveInt(10_000)
-    .default(100)
-    .describe('CPU time one transformation call may use.'),
-  SWITCHYARD_TRANSFORM_MEMORY_MB: positiveInt(4096)
-    .default(64)
-    .describe('Memory of one sandbox isolate, in MB.'),
-  SWITCHYARD_TRANSFORM_MAX_CODE_BYTES: positiveInt(10 * 1024 * 1024)
-    .default(256 * 1024)
-    .describe('Largest transformation code accepted.'),
-  SWITCHYARD_TRANSFORM_MAX_OUTPUT_BYTES: positiveInt(64 * 1024 * 1024)
-    .default(1024 * 1024)
-    .describe("Largest result a transformation may return (the request's JSON)."),
-  LOG_LEVEL: z
-    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
-    .default('info')
-    .describe('Log level of the JSON logs on stdout.'),
-});
+    SWITCHYARD_SECRET_KEY: z
+      .string()
+      .optional()
+      .describe(
+        'Key (32 bytes, base64 or hex) that encrypts secrets at rest. Unset: generated on first start and kept in the data directory.',
+      ),
+    SWITCHYARD_PUBLIC_URL: z
+      .string()
+      .url()
+      .optional()
+      .describe(
+        'Public base URL used in app-portal links and OAuth redirect URIs (<public URL>/api/v1/oauth/<card>/callback). Default: http://HOST:PORT.',
+      ),
+    SWITCHYARD_MAX_BODY_BYTES: z.coerce
+      .number()
+      .int()
+      .min(1024)
+      .default(1024 * 1024)
+      .describe('Largest request body accepted; larger bodies get 413 before they are read whole.'),
+    SWITCHYARD_DB_POOL_SIZE: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(1000)
+      .default(10)
+      .describe('PostgreSQL connections per process.'),
+    SWITCHYARD_WORKER: flag
+      .default(true)
+      .describe('Run the delivery worker inside `switchyard start`; false runs the API alone.'),
+    SWITCHYARD_DELIVERY_CONCURRENCY: positiveInt(10_000)
+      .default(64)
+      .describe('HTTP requests in flight per worker process.'),
+    SWITCHYARD_ENDPOINT_CONCURRENCY: positiveInt(10_000)
+      .default(16)
+      .describe('HTTP requests in flight to one endpoint per worker process.'),
+    SWITCHYARD_DELIVERY_TIMEOUT_MS: positiveInt(300_000)
+      .default(15_000)
+      .describe('Time a receiver has to answer; no answer counts as a failed attempt.'),
+    SWITCHYARD_DELIVERY_LEASE_MS: positiveInt(3_600_000)
+      .optional()
+      .describe(
+        'How long a worker holds claimed deliveries before another may take them (renewed while held). Default: the larger of 60 s and 4 × the timeout.',
+      ),
+    SWITCHYARD_RETRY_SCHEDULE: commaList
+      .pipe(z.array(z.coerce.number<string>('each delay must be whole seconds').int().min(0).max(604_800)))
+      .default([5, 300, 1800, 7200, 18_000, 36_000, 36_000])
+      .describe(
+        'Seconds to wait before each retry, comma-separated (±20 % jitter); the first attempt is immediate.',
+      ),
+    SWITCHYARD_ALLOW_PRIVATE_NETWORKS: commaList
+      .pipe(z.array(cidr))
+      .default([])
+      .describe(
+        'CIDR ranges deliveries may reach although they are private, loopback or reserved (tests, private installs).',
+      ),
+    SWITCHYARD_DESTINATION_OVERRIDES: commaList
+      .pipe(
+        z.array(
+          z
+            .string()
+            .regex(
+              /^[a-z0-9.-]+(:\d+)?=https?:\/\/[^\s,]+$/i,
+              'each entry must be vendor-host=http://address:port',
+            ),
+        ),
+      )
+      .transform((entries) => new Map(entries.map((e) => e.split('=', 2) as [string, string])))
+      .default(new Map())
+      .describe(
+        "Comma-separated vendor-host=http://127.0.0.1:port pairs: a vendor host's traffic goes to a local address (fakes in tests, a local demo).",
+      ),
+    SWITCHYARD_HTTPS_ONLY: flag.default(false).describe('Refuse to deliver to http:// endpoints.'),
+    SWITCHYARD_AUTO_DISABLE_AFTER_HOURS: positiveInt(10_000)
+      .default(120)
+      .describe(
+        'Disable an endpoint that has failed continuously this long (failures at least 12 hours apart).',
+      ),
+    SWITCHYARD_RETENTION_DAYS: positiveInt(3650)
+      .default(90)
+      .describe('Days message payloads and attempt response bodies are kept.'),
+    SWITCHYARD_POLL_INTERVAL_MS: positiveInt(60_000)
+      .default(1000)
+      .describe('How often an idle worker looks for due work when no notification wakes it.'),
+    SWITCHYARD_SANDBOX_PROCESSES: positiveInt(64)
+      .default(1)
+      .describe('Sandbox processes that run transformations, per Switchyard process.'),
+    SWITCHYARD_TRANSFORM_TIMEOUT_MS: positiveInt(10_000)
+      .default(100)
+      .describe('CPU time one transformation call may use.'),
+    SWITCHYARD_TRANSFORM_MEMORY_MB: positiveInt(4096)
+      .default(64)
+      .describe('Memory of one sandbox isolate, in MB.'),
+    SWITCHYARD_TRANSFORM_MAX_CODE_BYTES: positiveInt(10 * 1024 * 1024)
+      .default(256 * 1024)
+      .describe('Largest transformation code accepted.'),
+    SWITCHYARD_TRANSFORM_MAX_OUTPUT_BYTES: positiveInt(64 * 1024 * 1024)
+      .default(1024 * 1024)
+      .describe("Largest result a transformation may return (the request's JSON)."),
+    SWITCHYARD_OAUTH_SLACK_CLIENT_ID: oauthClientId('Slack'),
+    SWITCHYARD_OAUTH_SLACK_CLIENT_SECRET: oauthClientSecret('Slack'),
+    SWITCHYARD_OAUTH_SLACK_AUTHORIZE_URL: oauthUrl('Slack', 'authorization page'),
+    SWITCHYARD_OAUTH_SLACK_TOKEN_URL: oauthUrl('Slack', 'token endpoint'),
+    SWITCHYARD_OAUTH_DISCORD_CLIENT_ID: oauthClientId('Discord'),
+    SWITCHYARD_OAUTH_DISCORD_CLIENT_SECRET: oauthClientSecret('Discord'),
+    SWITCHYARD_OAUTH_DISCORD_AUTHORIZE_URL: oauthUrl('Discord', 'authorization page'),
+    SWITCHYARD_OAUTH_DISCORD_TOKEN_URL: oauthUrl('Discord', 'token endpoint'),
+    SWITCHYARD_OAUTH_HUBSPOT_CLIENT_ID: oauthClientId('HubSpot'),
+    SWITCHYARD_OAUTH_HUBSPOT_CLIENT_SECRET: oauthClientSecret('HubSpot'),
+    SWITCHYARD_OAUTH_HUBSPOT_AUTHORIZE_URL: oauthUrl('HubSpot', 'authorization page'),
+    SWITCHYARD_OAUTH_HUBSPOT_TOKEN_URL: oauthUrl('HubSpot', 'token endpoint'),
+    LOG_LEVEL: z
+      .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+      .default('info')
+      .describe('Log level of the JSON logs on stdout.'),
+  })
+  // A client id without its secret (or the reverse) would fail only when a merchant clicks Connect.
+  .superRefine((config, context) => {
+    for (const vendor of OAUTH_VENDORS) {
+      const id = config[`SWITCHYARD_OAUTH_${vendor}_CLIENT_ID`];
+      const secret = config[`SWITCHYARD_OAUTH_${vendor}_CLIENT_SECRET`];
+      if ((id === undefined) !== (secret === undefined)) {
+        const missing = id === undefined ? 'CLIENT_ID' : 'CLIENT_SECRET';
+        context.addIssue({
+          code: 'custom',
+          path: [`SWITCHYARD_OAUTH_${vendor}_${missing}`],
+          message: `must be set too: an OAuth client needs both its id and its secret`,
+        });
+      }
+    }
+  });
 
 export type Config = z.infer<typeof configSchema>;
 

@@ -33,6 +33,55 @@ export interface ConnectorTemplate {
 
 export type AuthenticationKind = 'basic' | 'bearer' | 'header' | 'url' | 'none';
 
+/**
+ * How a card connects through the vendor's OAuth 2.0 authorization-code flow, when the installation has an
+ * OAuth client for the vendor. What the authorization yields: `webhook-url`, an incoming-webhook URL that
+ * becomes the endpoint's URL (itself the secret); `tokens`, an access token that expires and a refresh token,
+ * kept as the card's credentials and renewed before deliveries.
+ */
+export interface ConnectorOAuth {
+  /** The vendor's authorization page, where the merchant consents. */
+  authorizeUrl: string;
+  /** The vendor's token endpoint, where codes (and refresh tokens) are exchanged. */
+  tokenUrl: string;
+  scopes: string[];
+  /** How the authorization URL joins the scopes: Slack takes commas, most vendors spaces. */
+  scopeSeparator: ',' | ' ';
+  /** Further query parameters of the authorization URL, e.g. Discord's `response_type=code`. */
+  authorizeParams: Record<string, string>;
+  /** Where token requests carry the client id and secret: HTTP Basic, or the form body. */
+  clientAuthentication: 'basic' | 'form';
+  yields: 'webhook-url' | 'tokens';
+}
+
+/** What a successful token response gave, with non-secret facts about the account to show the merchant. */
+export type OAuthGrant =
+  | { kind: 'webhook-url'; url: string; account: Record<string, string> }
+  | {
+      kind: 'tokens';
+      accessToken: string;
+      /** Absent when the vendor keeps the refresh token unchanged on a refresh. */
+      refreshToken?: string;
+      expiresInSeconds: number;
+      account: Record<string, string>;
+    };
+
+/**
+ * A token request the vendor refused, in OAuth's terms: `invalid_grant` (the code or refresh token is unknown,
+ * used, expired or revoked: the merchant must connect again), `invalid_client` (the installation's client id
+ * or secret is wrong), `invalid_request`, or the vendor's own code. `description` is the vendor's words.
+ */
+export interface OAuthRefusal {
+  error: string;
+  description: string;
+}
+
+/** The vendor-specific half of a card's OAuth flow. */
+export interface ConnectorOAuthFlow {
+  /** Reads the token endpoint's answer in the vendor's own shape (Slack answers errors with HTTP 200). */
+  readTokenResponse(statusCode: number, body: unknown): OAuthGrant | OAuthRefusal;
+}
+
 export interface ConnectorManifest {
   id: string;
   name: string;
@@ -50,6 +99,8 @@ export interface ConnectorManifest {
   /** Event types an endpoint from this card subscribes to unless the merchant picks others. */
   defaultEventTypes: string[];
   templates: ConnectorTemplate[];
+  /** Present when the vendor offers OAuth connect; the card uses it only where the installation configured it. */
+  oauth?: ConnectorOAuth;
 }
 
 /** Something the destination would reject, or silently drop. */
@@ -91,4 +142,6 @@ export interface Connector {
   /** Fills in the vendor's idempotency fields when the code did not set them. */
   prepare(request: TransformedRequest, seed: IdempotencySeed): TransformedRequest;
   classify(response: VendorResponse): ResponseVerdict;
+  /** Present exactly when `manifest.oauth` is. */
+  oauth?: ConnectorOAuthFlow;
 }

@@ -2,6 +2,7 @@ import type { TransformedRequest } from '../../sandbox/index.ts';
 import type { Connector, ConnectorRegion, IdempotencySeed } from '../connector.ts';
 import { checkDiscordRequest } from './contract.ts';
 import { discordManifest } from './manifest.ts';
+import { readDiscordTokenResponse } from './oauth.ts';
 import { classifyDiscordResponse } from './response-policy.ts';
 
 export {
@@ -23,6 +24,7 @@ export {
   startDiscordFake,
 } from './fake.ts';
 export { discordManifest, discordRegions } from './manifest.ts';
+export { discordOAuth, readDiscordTokenResponse } from './oauth.ts';
 export { classifyDiscordResponse, discordRetryAfterMs } from './response-policy.ts';
 
 /** The token in the pasted webhook URL is the credential: no headers. */
@@ -44,4 +46,5 @@ export const discord: Connector = {
   check: checkDiscordRequest,
   prepare: prepareDiscordRequest,
   classify: classifyDiscordResponse,
+  oauth: { readTokenResponse: readDiscordTokenResponse },
 };

@@ -1,5 +1,6 @@
 import type { ConnectorManifest, ConnectorRegion, ConnectorTemplate } from '../connector.ts';
 import { DISCORD_HOST } from './contract.ts';
+import { discordOAuth } from './oauth.ts';
 
 /** The URL is the secret: the only host a pasted webhook URL may have. */
 export const discordRegions: { default: ConnectorRegion } = {
@@ -14,7 +15,9 @@ const LOGO = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32" width=
 <circle cx="19.2" cy="15.6" r="1.7" fill="#4752C4"/>
 </svg>`;
 
-const INSTRUCTIONS = `1. In Discord, open the server, then **Server Settings → Integrations → Webhooks** (you need the *Manage Webhooks* permission).
+const INSTRUCTIONS = `If this installation offers **Connect**, click it, pick the server and channel on Discord's page and **Authorize**: Switchyard receives the webhook URL from Discord and nothing needs pasting. Otherwise:
+
+1. In Discord, open the server, then **Server Settings → Integrations → Webhooks** (you need the *Manage Webhooks* permission).
 2. Click **New Webhook**, give it a name (e.g. "Payments") and pick the channel the messages should go to.
 3. Click **Copy Webhook URL** (\`https://${DISCORD_HOST}/api/webhooks/{id}/{token}\`) and paste it here as the endpoint URL.
 4. The URL is the secret: anyone who has it can post to the channel. Switchyard stores it with the endpoint; do not put it in the transformation code. If it leaks, delete the webhook in Discord and create a new one.
@@ -108,4 +111,5 @@ export const discordManifest: ConnectorManifest = {
   authentication: 'url',
   defaultEventTypes: [...new Set(templates.flatMap((template) => template.eventTypes))],
   templates,
+  oauth: discordOAuth,
 };

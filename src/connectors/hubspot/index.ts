@@ -1,6 +1,7 @@
 import type { Connector } from '../connector.ts';
 import { checkHubspotRequest } from './contract.ts';
 import { hubspotManifest } from './manifest.ts';
+import { readHubspotTokenResponse } from './oauth.ts';
 import { classifyHubspotResponse } from './response-policy.ts';
 
 export { checkHubspotRequest, HUBSPOT_HOST, routeOf } from './contract.ts';
@@ -16,6 +17,7 @@ export {
   startHubspotFake,
 } from './fake.ts';
 export { hubspotManifest, hubspotRegions } from './manifest.ts';
+export { hubspotOAuth, readHubspotTokenResponse } from './oauth.ts';
 export { classifyHubspotResponse, retryAfterMs } from './response-policy.ts';
 
 export const hubspot: Connector = {
@@ -31,4 +33,5 @@ export const hubspot: Connector = {
   // idempotent, and a repeated contact create answers 409 "already exists", counted as success.
   prepare: (request) => request,
   classify: (response) => classifyHubspotResponse(response),
+  oauth: { readTokenResponse: readHubspotTokenResponse },
 };

@@ -1,5 +1,6 @@
 import type { ConnectorManifest, ConnectorRegion, ConnectorTemplate } from '../connector.ts';
 import { CONTACTS_UPSERT_PATH, DEALS_PATH, HUBSPOT_ALT_HOST, HUBSPOT_HOST } from './contract.ts';
+import { hubspotOAuth } from './oauth.ts';
 
 /**
  * HubSpot's API hosts. One region: the EU host `api-eu1.hubapi.com` is [unverified] (destinations.md §4a), and
@@ -19,7 +20,9 @@ const LOGO = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32" width=
 <circle cx="12" cy="24" r="2.5" fill="#FFFFFF"/>
 </svg>`;
 
-const INSTRUCTIONS = `1. In HubSpot (as a Super Admin), open **Settings → Integrations → Private Apps** (in newer accounts: **Development → Legacy apps → Create a private app**).
+const INSTRUCTIONS = `If this installation offers **Connect**, click it, pick the portal on HubSpot's page and **Connect app** (as a Super Admin): Switchyard keeps the tokens and renews them itself, and steps 1–4 are not needed. Otherwise:
+
+1. In HubSpot (as a Super Admin), open **Settings → Integrations → Private Apps** (in newer accounts: **Development → Legacy apps → Create a private app**).
 2. Name the app (e.g. "Switchyard"), and on **Scopes** tick \`crm.objects.contacts.write\` and \`crm.objects.deals.write\` (and their \`.read\` scopes).
 3. **Create app**, then on **Auth** show and copy the **Access token** (it starts with \`pat-\`).
 4. Paste it here. Switchyard sends it as \`Authorization: Bearer pat-…\` and only to \`${HUBSPOT_HOST}\`; do not put it in the transformation code.
@@ -127,4 +130,5 @@ export const hubspotManifest: ConnectorManifest = {
   authentication: 'bearer',
   defaultEventTypes: [...new Set(templates.flatMap((template) => template.eventTypes))],
   templates,
+  oauth: hubspotOAuth,
 };

@@ -2,6 +2,7 @@ import type { TransformedRequest } from '../../sandbox/index.ts';
 import type { Connector, ConnectorRegion, IdempotencySeed } from '../connector.ts';
 import { checkSlackRequest } from './contract.ts';
 import { slackManifest } from './manifest.ts';
+import { readSlackTokenResponse } from './oauth.ts';
 import { classifySlackResponse } from './response-policy.ts';
 
 export {
@@ -21,6 +22,7 @@ export {
   startSlackFake,
 } from './fake.ts';
 export { slackManifest, slackRegions } from './manifest.ts';
+export { readSlackTokenResponse, slackOAuth } from './oauth.ts';
 export { classifySlackResponse, retryAfterMs } from './response-policy.ts';
 
 /** The pasted webhook URL is the credential: no headers. */
@@ -42,4 +44,5 @@ export const slack: Connector = {
   check: checkSlackRequest,
   prepare: prepareSlackRequest,
   classify: classifySlackResponse,
+  oauth: { readTokenResponse: readSlackTokenResponse },
 };

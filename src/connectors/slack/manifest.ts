@@ -1,5 +1,6 @@
 import type { ConnectorManifest, ConnectorRegion, ConnectorTemplate } from '../connector.ts';
 import { SLACK_HOST } from './contract.ts';
+import { slackOAuth } from './oauth.ts';
 
 /** The URL is the secret: the only host a pasted incoming-webhook URL may have. */
 export const slackRegions: { default: ConnectorRegion } = {
@@ -16,7 +17,9 @@ const LOGO = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32" width=
 <circle cx="22" cy="15" r="1.6" fill="#E01E5A"/>
 </svg>`;
 
-const INSTRUCTIONS = `1. In Slack, open **https://api.slack.com/apps**, choose **Create New App → From scratch**, name it (e.g. "Payments") and pick your workspace.
+const INSTRUCTIONS = `If this installation offers **Connect**, click it, pick the channel on Slack's page and **Allow**: Switchyard receives the webhook URL from Slack and nothing needs pasting. Otherwise:
+
+1. In Slack, open **https://api.slack.com/apps**, choose **Create New App → From scratch**, name it (e.g. "Payments") and pick your workspace.
 2. Under **Features → Incoming Webhooks**, switch **Activate Incoming Webhooks** on.
 3. Click **Add New Webhook to Workspace**, pick the channel the messages should go to, and **Allow**.
 4. Copy the **Webhook URL** (\`https://${SLACK_HOST}/services/T…/B…/…\`) and paste it here as the endpoint URL.
@@ -86,4 +89,5 @@ export const slackManifest: ConnectorManifest = {
   authentication: 'url',
   defaultEventTypes: [...new Set(templates.flatMap((template) => template.eventTypes))],
   templates,
+  oauth: slackOAuth,
 };
