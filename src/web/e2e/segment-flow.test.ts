@@ -5,6 +5,7 @@ import { type SegmentFake, startSegmentFake } from '../../connectors/segment/ind
 import type { TestServer } from '../../server/testing.ts';
 import { type BrowserSession, launchBrowser, screenshot } from './browser.ts';
 import { operatorApi, startDashboardServer } from './dashboard-harness.ts';
+import { createEndpoint, expectLogRow, setUpCard, visible } from './merchant-flow.ts';
 
 const WRITE_KEY = 'wk3kYq2ZpTf8RvLx9mB4nC7d';
 
@@ -27,45 +28,45 @@ describe('Dashboard, Segment: a new merchant follows the seed flow in Chromium',
     await fake?.close();
   });
 
-  it('card → Write Key → template → test run → Create, then an event arrives at Segment and shows in Logs', async () => {
+  it('card → Write Key → template → test run → Create; then an event reaches Segment and shows delivered in Logs', async () => {
     const operator = operatorApi(server);
     const app = await operator.createApp('Acme Analytics');
     await page.goto(await operator.portalLink(app.id));
 
-    await expect.poll(() => page.getByRole('heading', { name: 'No endpoints yet' }).isVisible()).toBe(true);
+    await visible(page.getByRole('heading', { name: 'No endpoints yet' }));
     expect(page.url()).not.toContain('token=');
     await screenshot(page, 'endpoints-empty');
 
-    await page.getByRole('link', { name: '+ Add Endpoint' }).first().click();
-    await page.getByRole('button', { name: 'Integrations' }).click();
-    await page.getByRole('button', { name: /^Segment/ }).click();
-    await expect.poll(() => page.getByRole('heading', { name: 'Segment' }).isVisible()).toBe(true);
-
-    await page.getByLabel('Write Key').fill(WRITE_KEY);
+    const body = await setUpCard(page, { name: 'Segment', credentials: { 'Write Key': WRITE_KEY } });
     expect(await page.getByRole('radio', { name: /Track payments/ }).isChecked()).toBe(true);
     expect(await page.getByRole('checkbox', { name: 'payment.succeeded' }).isChecked()).toBe(true);
     expect(await page.getByRole('textbox', { name: 'Transformation code' }).textContent()).toContain(
       'https://api.segment.io/v1/track',
     );
-
-    await page.getByRole('button', { name: 'Run test' }).click();
-    const result = page.getByTestId('test-result');
-    await result.waitFor();
-    expect(await result.textContent()).toContain('POST https://api.segment.io/v1/track');
-    expect(await result.textContent()).toContain('Basic ••••');
-    expect(await result.textContent()).not.toContain(WRITE_KEY);
-    const body = JSON.parse((await page.getByTestId('request-body').textContent()) ?? '{}');
+    const result = (await page.getByTestId('test-result').textContent()) ?? '';
+    expect(result).toContain('POST https://api.segment.io/v1/track');
+    expect(result).toContain('Basic ••••');
+    expect(result).not.toContain(WRITE_KEY);
     expect(body).toMatchObject({ event: 'Payment Completed', userId: expect.any(String) });
     await screenshot(page, 'add-endpoint-segment');
 
-    await page.getByRole('button', { name: 'Create' }).click();
-    await expect.poll(() => page.getByText('Endpoint created.').isVisible()).toBe(true);
+    await createEndpoint(page);
     await screenshot(page, 'endpoint-overview');
 
-    const example = findEventType('payment.succeeded')!.example;
-    await operator.sendMessage(app.id, 'payment.succeeded', example);
+    await operator.sendMessage(app.id, 'payment.succeeded', findEventType('payment.succeeded')!.example);
     await expect.poll(() => fake.received.length, { timeout: 15_000 }).toBe(1);
-    expect(fake.received[0]!.message).toMatchObject({ event: 'Payment Completed' });
+    expect(fake.received[0]!.message).toMatchObject({ event: 'Payment Completed', userId: body.userId });
+    expect(fake.received[0]!.auth).toBe('basic');
+
+    await expectLogRow(page, 'payment.succeeded', 'Delivered');
+    await page.getByRole('row').filter({ hasText: 'payment.succeeded' }).getByRole('button').click();
+    await visible(page.getByRole('heading', { name: /^Message msg_/ }));
+    await visible(page.getByText('POST https://api.segment.io/v1/track'));
+    await screenshot(page, 'logs');
+
+    await page.getByRole('link', { name: 'Endpoints', exact: true }).click();
+    await visible(page.getByRole('cell', { name: 'Enabled' }));
+    await screenshot(page, 'endpoints');
 
     expect(consoleErrors).toEqual([]);
   });
