@@ -30,6 +30,13 @@ export { StoreError, type StoreErrorCode } from './errors.ts';
 export type { EventType, EventTypeInput, EventTypePatch } from './event-types.ts';
 export type { Reservation } from './idempotency.ts';
 export type { Message, MessageInput, SingleTarget } from './messages.ts';
+export type {
+  ConnectionClaim,
+  NewOAuthConnection,
+  OAuthConnection,
+  StateUse,
+  StoredCredentials,
+} from './oauth-connections.ts';
 export type { ListOrder, Page, PageRequest } from './pagination.ts';
 export { openPgliteDatabase } from './pglite/driver.ts';
 export { openPostgresDatabase } from './postgres/driver.ts';
@@ -38,5 +45,6 @@ export {
   type BackgroundTaskStatus,
   DeliveryStatus,
   type DeliveryStatusCode,
+  type OAuthConnectionStatus,
 } from './schema.ts';
 export { createStore, type Store } from './store.ts';

@@ -281,3 +281,51 @@ export const settings = pgTable('settings', {
   value: jsonb('value').notNull(),
   updatedAt: updatedAt(),
 });
+
+/**
+ * `pending` until the vendor redirects back, then `connected` or `failed`; `needs_reconnect` once the vendor
+ * stops honouring the refresh token (the merchant uninstalled the app or revoked it).
+ */
+export type OAuthConnectionStatus = 'pending' | 'connected' | 'failed' | 'needs_reconnect';
+
+/**
+ * One OAuth authorization of a card for an app: started with a `state` (only its SHA-256 is kept, usable once
+ * before it expires), completed by the vendor's redirect. What it yields waits here, sealed, until an endpoint
+ * is made from it; from then on the endpoint keeps it (its URL, or its credentials) and the connection
+ * records the endpoint, its status and, while one runs, the lease of a token refresh.
+ */
+export const oauthConnections = pgTable(
+  'oauth_connections',
+  {
+    id: sortableId('id').primaryKey(),
+    appId: sortableId('app_id')
+      .notNull()
+      .references(() => apps.id),
+    connectorId: text('connector_id').notNull(),
+    status: text('status').$type<OAuthConnectionStatus>().notNull().default('pending'),
+    stateHash: text('state_hash').notNull(),
+    stateExpiresAt: timestamp('state_expires_at', { withTimezone: true, precision: 3 }).notNull(),
+    stateUsedAt: timestamp('state_used_at', { withTimezone: true, precision: 3 }),
+    /** Sent at authorization and again with the code: vendors refuse a code sent with another. */
+    redirectUri: text('redirect_uri').notNull(),
+    /** Path under the public URL the merchant's browser is sent back to; null answers the callback as JSON. */
+    returnPath: text('return_path'),
+    /** Set at the start to reconnect an endpoint, or when an endpoint is made from the connection. */
+    endpointId: sortableId('endpoint_id'),
+    /** What the vendor gave, sealed JSON, until an endpoint takes it. */
+    credentials: text('credentials'),
+    /** Non-secret facts to show the merchant: workspace, channel, webhook name. */
+    account: jsonb('account').$type<Record<string, string>>().notNull().default({}),
+    errorCode: text('error_code'),
+    errorDetail: text('error_detail'),
+    /** A token refresh runs until then: one at a time per endpoint, across worker processes. */
+    refreshLeaseUntil: timestamp('refresh_lease_until', { withTimezone: true, precision: 3 }),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex('oauth_connections_state_key').on(t.stateHash),
+    index('oauth_connections_app_idx').on(t.appId, t.id),
+    index('oauth_connections_endpoint_idx').on(t.endpointId).where(sql`${t.endpointId} is not null`),
+  ],
+);

@@ -8,6 +8,7 @@ import { createEndpointRepository } from './endpoints.ts';
 import { createEventTypeRepository } from './event-types.ts';
 import { createIdempotencyRepository } from './idempotency.ts';
 import { createMessageRepository } from './messages.ts';
+import { createOAuthConnectionRepository } from './oauth-connections.ts';
 import { createRetentionRepository } from './retention.ts';
 import { createTokenRepository } from './tokens.ts';
 
@@ -26,6 +27,7 @@ export function createStore(handle: DatabaseHandle, box: SecretBox) {
     idempotency: createIdempotencyRepository(db),
     backgroundTasks: createBackgroundTaskRepository(db),
     retention: createRetentionRepository(db),
+    oauthConnections: createOAuthConnectionRepository(db, box),
   };
 }
 

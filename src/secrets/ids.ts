@@ -6,7 +6,7 @@ const RANDOM_BITS = 112n;
 const RANDOM_MASK = (1n << RANDOM_BITS) - 1n;
 
 /** Prefixes of every kind of id Switchyard issues, as in Svix. */
-export type IdPrefix = 'app' | 'ep' | 'msg' | 'atmpt' | 'qtask' | 'tok';
+export type IdPrefix = 'app' | 'ep' | 'msg' | 'atmpt' | 'qtask' | 'tok' | 'conn';
 
 function encodeBigint(value: bigint, width: number): string {
   let out = '';
