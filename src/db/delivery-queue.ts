@@ -13,8 +13,13 @@ export interface ClaimedDelivery {
   attemptCount: number;
   manual: boolean;
   eventType: string;
-  /** Null when the payload was expunged or expired. */
+  /**
+   * Null when the payload was expunged or expired, and for a delivery with a transformation, which gets the
+   * payload as `payloadJson` instead.
+   */
   payload: unknown;
+  /** For a delivery with a transformation: the payload as stored JSON text, handed to the sandbox as is. */
+  payloadJson: string | null;
   messageCreatedAt: Date;
   url: string;
   /** Keys that sign now, current first. */
@@ -84,6 +89,7 @@ interface ClaimRow {
   manual: boolean;
   event_type: string;
   payload: unknown;
+  payload_json: string | null;
   message_created_at: string | Date;
   url: string;
   secret: string;
@@ -196,7 +202,9 @@ export function createDeliveryQueue(db: Executor, box: SecretBox) {
           )
           returning d.id, d.app_id, d.message_id, d.endpoint_id, d.attempt_count, d.manual
         )
-        select c.*, m.event_type, m.payload, m.created_at as message_created_at,
+        select c.*, m.event_type, m.created_at as message_created_at,
+               case when e.transformation_enabled then null else m.payload end as payload,
+               case when e.transformation_enabled then m.payload::text end as payload_json,
                e.url, e.secret, e.previous_secrets, e.headers, e.updated_at as endpoint_updated_at,
                coalesce(e.throttle_rate, a.throttle_rate) as throttle_rate,
                (e.disabled or e.deleted_at is not null) as stopped,
@@ -217,6 +225,7 @@ export function createDeliveryQueue(db: Executor, box: SecretBox) {
         manual: row.manual,
         eventType: row.event_type,
         payload: row.payload,
+        payloadJson: row.payload_json,
         messageCreatedAt: asDate(row.message_created_at),
         url: row.url,
         ...withConnector(row, openEndpointSecrets(row, now)),

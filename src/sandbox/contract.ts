@@ -69,6 +69,27 @@ function contractError(message: string): TransformationFailure {
   return { name: 'TransformationError', message, line: null, column: null };
 }
 
+/** Most calls return one of a few URLs: each is parsed once. */
+const urlProblems = new Map<string, string | null>();
+const MAX_REMEMBERED_URLS = 1_000;
+
+function problemOfUrl(text: string): string | null {
+  let problem = urlProblems.get(text);
+  if (problem !== undefined) return problem;
+  problem = null;
+  try {
+    const { protocol } = new URL(text);
+    if (protocol !== 'https:' && protocol !== 'http:') {
+      problem = `webhook.url must be http:// or https://, not ${protocol}`;
+    }
+  } catch {
+    problem = `webhook.url is not a valid URL: ${JSON.stringify(text.slice(0, 200))}`;
+  }
+  if (urlProblems.size >= MAX_REMEMBERED_URLS) urlProblems.clear();
+  urlProblems.set(text, problem);
+  return problem;
+}
+
 /**
  * Checks what the code returned (already plain JSON, read inside the sandbox) against the contract.
  * @returns the request to send, or why it cannot be sent
@@ -80,15 +101,8 @@ export function toTransformedRequest(result: {
   payload?: unknown;
 }): TransformedRequest | TransformationFailure {
   if (typeof result.url !== 'string') return contractError('webhook.url must be a string');
-  let url: URL;
-  try {
-    url = new URL(result.url);
-  } catch {
-    return contractError(`webhook.url is not a valid URL: ${JSON.stringify(result.url.slice(0, 200))}`);
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    return contractError(`webhook.url must be http:// or https://, not ${url.protocol}`);
-  }
+  const urlProblem = problemOfUrl(result.url);
+  if (urlProblem) return contractError(urlProblem);
   const method = typeof result.method === 'string' ? result.method.toUpperCase() : result.method;
   if (typeof method !== 'string' || !METHODS.has(method)) {
     return contractError(`webhook.method must be POST, PUT or PATCH, not ${JSON.stringify(result.method)}`);

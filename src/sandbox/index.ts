@@ -6,4 +6,10 @@ export type {
   TransformedRequest,
   WebhookInput,
 } from './contract.ts';
-export { createSandbox, type Sandbox, type SandboxOptions, type TransformCall } from './sandbox-pool.ts';
+export {
+  createSandbox,
+  type Sandbox,
+  type SandboxOptions,
+  sandboxProcessOf,
+  type TransformCall,
+} from './sandbox-pool.ts';

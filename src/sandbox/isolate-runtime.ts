@@ -1,105 +1,211 @@
 /** The name stack traces give the merchant's code, so that errors can point at its lines. */
 export const CODE_FILENAME = 'transformation.js';
 
+/** Between the webhooks of a batch: a control character, which JSON text never holds unescaped. */
+export const INPUT_SEPARATOR = '\u0001';
+
 /**
- * Runs in each fresh context before the merchant's code: a bounded console, and no way to generate code
- * from strings, reach shared memory or compile WebAssembly. Nothing of the host is ever put in the context;
- * these only take away.
+ * Evaluated in each fresh context before the merchant's code. It takes away what transformations may not
+ * have (code generation from strings, shared memory, WebAssembly), installs a bounded console, and evaluates
+ * to the batch runner: the only function the sandbox process ever calls in the context.
+ *
+ * The runner is trusted because the merchant's code cannot reach it or anything it uses: it lives in this
+ * closure, never on a global, and every built-in it calls was captured here, before the merchant's code
+ * ran. It touches no prototype the code could have changed: results are built by string concatenation
+ * around the real JSON.stringify, descriptors have no prototype, and arrays are only read at indices they
+ * own. So its output has a fixed shape, one JSON object per call, in which only `request` carries a value the
+ * code chose; the host still checks that value against the contract.
+ *
+ * The runner takes webhooks as JSON texts joined by INPUT_SEPARATOR, parses each on its own (so that each
+ * dies young, as in plain code), and returns `<count>|[outcome,…]` for the first `count` of them:
+ * it stops early once the output passes MAX_BATCH_OUTPUT characters, so that a batch of large results never
+ * needs more memory than one, and the process sends the rest again.
+ * @param maxOutputBytes the largest request, as UTF-8 JSON, one call may produce
  */
-export const PRELUDE = `
+export function prelude(maxOutputBytes: number): string {
+  return `
 (() => {
-  const lines = [];
+  const g = globalThis;
+  const parse = JSON.parse;
+  const stringify = JSON.stringify;
+  const apply = Reflect.apply;
+  const defineProperty = Object.defineProperty;
+  const freeze = Object.freeze;
+  const getPrototypeOf = Object.getPrototypeOf;
+  const exec = RegExp.prototype.exec;
+  const sliceString = String.prototype.slice;
+  const charCodeAt = String.prototype.charCodeAt;
+  const indexOf = String.prototype.indexOf;
+  const SEPARATOR = ${JSON.stringify(INPUT_SEPARATOR)};
+  const toText = String;
+  const ErrorType = Error;
+  const TypeErrorType = TypeError;
   const MAX_LINES = 100;
   const MAX_LINE = 2000;
+  const MAX_MESSAGE = 10000;
+  const MAX_OUTPUT_BYTES = ${maxOutputBytes};
+  const MAX_BATCH_OUTPUT = 4 * 1024 * 1024;
+  const LOCATION = /${CODE_FILENAME.replace('.', '\\.')}:(\\d+):(\\d+)/;
+
+  let consoleText = '';
+  let consoleLines = 0;
+  let handler;
+
   const show = (value) => {
     if (typeof value === 'string') return value;
     try {
-      const json = JSON.stringify(value);
-      return json === undefined ? String(value) : json;
+      const json = stringify(value);
+      return json === undefined ? toText(value) : json;
     } catch {
-      try { return String(value); } catch { return '[unprintable]'; }
+      try { return toText(value); } catch { return '[unprintable]'; }
     }
   };
   const write = (level) => (...args) => {
-    if (lines.length >= MAX_LINES) return;
-    let message = args.map(show).join(' ');
-    if (message.length > MAX_LINE) message = message.slice(0, MAX_LINE) + '…';
-    lines.push({ level, message: lines.length === MAX_LINES - 1 ? '[console output truncated]' : message });
+    if (consoleLines >= MAX_LINES) return;
+    let message = '';
+    for (let i = 0; i < args.length; i++) message += (i ? ' ' : '') + show(args[i]);
+    if (message.length > MAX_LINE) message = apply(sliceString, message, [0, MAX_LINE]) + '…';
+    if (consoleLines === MAX_LINES - 1) message = '[console output truncated]';
+    consoleText += (consoleLines ? ',' : '') + '{"level":"' + level + '","message":' + stringify(message) + '}';
+    consoleLines++;
   };
-  const console = Object.freeze({
+  const console = freeze({
+    __proto__: null,
     log: write('log'), info: write('info'), warn: write('warn'), error: write('error'), debug: write('debug'),
   });
-  Object.defineProperty(globalThis, 'console', { value: console, writable: false, configurable: false });
-  Object.defineProperty(globalThis, '__switchyard_console', { value: lines, writable: false, configurable: false });
+  defineProperty(g, 'console', { __proto__: null, value: console, writable: false, configurable: false });
+  defineProperty(g, '__switchyard_bind', {
+    __proto__: null,
+    value: (fn) => { handler = fn; },
+    writable: false,
+    configurable: false,
+  });
 
   const refuse = () => { throw new EvalError('generating code from strings is not allowed in transformations'); };
   for (const fn of [function () {}, async function () {}, function* () {}, async function* () {}]) {
-    Object.defineProperty(Object.getPrototypeOf(fn), 'constructor', { value: refuse, writable: false, configurable: false });
+    defineProperty(getPrototypeOf(fn), 'constructor', { __proto__: null, value: refuse, writable: false, configurable: false });
   }
   for (const name of ['eval', 'Function', 'WebAssembly', 'SharedArrayBuffer', 'Atomics']) {
-    Object.defineProperty(globalThis, name, { value: undefined, writable: false, configurable: false });
+    defineProperty(g, name, { __proto__: null, value: undefined, writable: false, configurable: false });
   }
-})();
-`;
 
-/**
- * Evaluated after the merchant's code, to the function that runs \`handler\` on one JSON input and returns one
- * JSON string, so only strings ever cross the boundary. Reading the result (getters, proxies, toJSON) happens
- * here, inside the time limit. Evaluating it calls nothing the code could have replaced: the function is the
- * script's value, not a global the code could shadow or a defineProperty it could hijack.
- */
-export const ENTRY = `
-(() => {
-  const lines = globalThis.__switchyard_console;
-  const locate = (error) => {
-    const stack = error && typeof error === 'object' && typeof error.stack === 'string' ? error.stack : '';
-    const match = /${CODE_FILENAME.replace('.', '\\.')}:(\\d+):(\\d+)/.exec(stack);
-    return match ? { line: Number(match[1]), column: Number(match[2]) } : { line: null, column: null };
+  const utf8Bytes = (text) => {
+    let bytes = 0;
+    for (let i = 0; i < text.length; i++) {
+      const unit = apply(charCodeAt, text, [i]);
+      if (unit < 0x80) bytes += 1;
+      else if (unit < 0x800) bytes += 2;
+      else if (unit >= 0xd800 && unit < 0xdc00 && i + 1 < text.length) {
+        bytes += 4;
+        i++;
+      } else bytes += 3;
+    }
+    return bytes;
+  };
+  const tooLarge = (json) =>
+    json.length > MAX_OUTPUT_BYTES || (json.length * 3 > MAX_OUTPUT_BYTES && utf8Bytes(json) > MAX_OUTPUT_BYTES);
+
+  const failure = (name, message, line, column) => {
+    if (message.length > MAX_MESSAGE) message = apply(sliceString, message, [0, MAX_MESSAGE]);
+    return '{"error":{"name":"' + name + '","message":' + stringify(message) + ',"line":' + line + ',"column":' + column + '}';
   };
   const describe = (error) => {
-    if (error instanceof Error) {
-      return { name: 'TransformationError', message: String(error.name) + ': ' + String(error.message), ...locate(error) };
+    let message;
+    let stack = '';
+    try {
+      if (error instanceof ErrorType) {
+        message = toText(error.name) + ': ' + toText(error.message);
+        const trace = error.stack;
+        if (typeof trace === 'string') stack = trace;
+      } else {
+        let text;
+        try { text = typeof error === 'string' ? error : stringify(error); } catch { text = undefined; }
+        message = 'threw a non-Error value: ' + toText(text);
+      }
+    } catch {
+      message = 'threw a value that cannot be read';
+      stack = '';
     }
-    let text;
-    try { text = typeof error === 'string' ? error : JSON.stringify(error); } catch { text = undefined; }
-    return { name: 'TransformationError', message: 'threw a non-Error value: ' + String(text), line: null, column: null };
+    const at = apply(exec, LOCATION, [stack]);
+    return failure('TransformationError', message, at ? +at[1] : 'null', at ? +at[2] : 'null');
   };
-  return (input) => {
-    lines.length = 0;
+
+  const NO_ENV = freeze({});
+  /**
+   * The handler's argument, with a read-only eventType and env. An object literal with a getter rather than
+   * defineProperty on the parsed object: one shape for every call, which keeps the handler's code fast.
+   */
+  const toWebhook = (parsed) => {
+    const eventType = parsed.eventType;
+    const env = parsed.env;
+    let empty = true;
+    for (const name in env) {
+      empty = false;
+      break;
+    }
+    return {
+      get eventType() { return eventType; },
+      payload: parsed.payload,
+      url: parsed.url,
+      method: parsed.method,
+      headers: parsed.headers,
+      env: empty ? NO_ENV : freeze(env),
+      cancel: parsed.cancel,
+    };
+  };
+  const NOT_JSON = failure('TransformationError', 'the webhook is not valid JSON', 'null', 'null') + ',"console":[]}';
+
+  const runOne = (webhook) => {
+    consoleText = '';
+    consoleLines = 0;
     let outcome;
     try {
-      if (typeof handler !== 'function') throw new TypeError('the code must declare function handler(webhook)');
-      const webhook = JSON.parse(input);
-      Object.defineProperty(webhook, 'eventType', { value: webhook.eventType, writable: false, enumerable: true });
-      Object.freeze(webhook.env);
+      if (typeof handler !== 'function') throw new TypeErrorType('the code must declare function handler(webhook)');
       const result = handler(webhook);
       if (result !== null && typeof result === 'object' && typeof result.then === 'function') {
-        throw new TypeError('handler must return the webhook, not a Promise: async code is not supported');
+        throw new TypeErrorType('handler must return the webhook, not a Promise: async code is not supported');
       }
       if (result === null || result === undefined || result.cancel === true) {
-        outcome = { cancelled: true };
+        outcome = '{"cancelled":true';
       } else if (typeof result !== 'object') {
-        throw new TypeError('handler must return the webhook object, null or undefined, not a ' + typeof result);
+        throw new TypeErrorType('handler must return the webhook object, null or undefined, not a ' + typeof result);
       } else {
-        const request = { url: result.url, method: result.method, headers: result.headers, payload: result.payload };
-        outcome = { request: JSON.parse(JSON.stringify(request)) };
+        const json = stringify({
+          __proto__: null, url: result.url, method: result.method, headers: result.headers, payload: result.payload,
+        });
+        outcome = tooLarge(json)
+          ? failure('OutputTooLargeError', "the transformation's result is over " + MAX_OUTPUT_BYTES + ' bytes', 'null', 'null')
+          : '{"request":' + json;
       }
     } catch (error) {
+      outcome = describe(error);
+    }
+    return outcome + ',"console":[' + consoleText + ']}';
+  };
+
+  return (text) => {
+    let output = '';
+    let count = 0;
+    for (let from = 0; from <= text.length && output.length < MAX_BATCH_OUTPUT; count++) {
+      let to = apply(indexOf, text, [SEPARATOR, from]);
+      if (to < 0) to = text.length;
+      let webhook;
       try {
-        outcome = { error: describe(error) };
+        webhook = toWebhook(parse(apply(sliceString, text, [from, to])));
       } catch {
-        outcome = { error: { name: 'TransformationError', message: 'threw a value that cannot be read', line: null, column: null } };
+        webhook = undefined;
       }
+      output += (count ? ',' : '') + (webhook === undefined ? NOT_JSON : runOne(webhook));
+      from = to + 1;
     }
-    // The code may have replaced JSON.stringify or put a toJSON on a prototype: whatever comes of that, the
-    // result is one string, which the sandbox process reads as untrusted.
-    let text;
-    try {
-      text = JSON.stringify({ ...outcome, console: lines });
-    } catch {
-      text = undefined;
-    }
-    return typeof text === 'string' ? text : '';
+    return count + '|[' + output + ']';
   };
 })();
 `;
+}
+
+/**
+ * Evaluated after the merchant's code: hands its \`handler\` (a function declaration, or a top-level const or
+ * let, which are not properties of the global object) to the runner.
+ */
+export const BIND_HANDLER = `__switchyard_bind(typeof handler === 'undefined' ? undefined : handler);`;

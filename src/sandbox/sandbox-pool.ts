@@ -9,7 +9,7 @@ import {
   toTransformedRequest,
   type WebhookInput,
 } from './contract.ts';
-import type { WorkerCall, WorkerReply } from './protocol.ts';
+import type { WorkerBatch, WorkerBatchResult, WorkerReply, WorkerRequest } from './protocol.ts';
 
 export interface SandboxOptions {
   /** Sandbox processes; calls for one scope and code always go to the same one. */
@@ -25,7 +25,18 @@ export interface TransformCall {
   /** Who the code belongs to (an endpoint, or an app's test runs): contexts are never shared across scopes. */
   scope: string;
   code: string;
-  input: WebhookInput;
+  /**
+   * What the handler receives. The payload may come as `payloadJson` instead, JSON text as the database
+   * stores it, which goes into the sandbox as it is rather than being parsed and encoded again.
+   */
+  input: Omit<WebhookInput, 'payload'> & ({ payload: unknown } | { payloadJson: string });
+}
+
+/** The webhook as the sandbox process receives it: one JSON text, in the contract's key order. */
+function encodeInput(input: TransformCall['input']): string {
+  if (!('payloadJson' in input)) return JSON.stringify(input);
+  const { eventType, payloadJson, url, headers, env } = input;
+  return `{"eventType":${JSON.stringify(eventType)},"payload":${payloadJson},"url":${JSON.stringify(url)},"method":"POST","headers":${JSON.stringify(headers)},"env":${JSON.stringify(env)},"cancel":false}`;
 }
 
 export interface Sandbox {
@@ -44,9 +55,24 @@ const QUICK_DEATH_MS = 1_000;
 /** Beyond the calls' own limits, how long a process may stay silent before it is presumed stuck. */
 const WATCHDOG_GRACE_MS = 2_000;
 
-interface Pending {
-  call: WorkerCall;
-  resolve: (reply: { output: string; durationMs: number } | { unavailable: string }) => void;
+interface PendingCall {
+  id: number;
+  key: string;
+  code: string;
+  /** The webhook as JSON; undefined to only compile. */
+  input: string | undefined;
+  timeoutMs: number;
+  resolve: (reply: RawOutcome | { unavailable: string }) => void;
+}
+
+/** An outcome as the isolate runtime writes it (or the sandbox process, for limits and load failures). */
+interface RawOutcome {
+  request?: Record<string, unknown>;
+  cancelled?: true;
+  compiled?: true;
+  error?: TransformationFailure;
+  console: ConsoleLine[];
+  durationMs: number;
 }
 
 function failureOutcome(
@@ -57,18 +83,42 @@ function failureOutcome(
   return { kind: 'error', error: { name, message, line: null, column: null }, console: [], durationMs };
 }
 
-/** One sandbox process, respawned when it dies; calls queued within a tick travel in one message. */
+/**
+ * One sandbox process, respawned when it dies. Calls queued within a tick travel in one message, grouped
+ * into one batch per context, and come back the same way.
+ */
 function createSlot(options: SandboxOptions, onRestart: () => void) {
   let child: ChildProcess;
   let known = new Set<string>();
-  const pending = new Map<number, Pending>();
-  let queue: WorkerCall[] = [];
+  const pending = new Map<number, PendingCall>();
+  let queue = new Map<string, PendingCall[]>();
   let flushScheduled = false;
   let watchdog: NodeJS.Timeout | undefined;
   let closing = false;
   let alive = false;
   let spawnedAt = 0;
   let quickDeaths = 0;
+
+  function settle(result: WorkerBatchResult) {
+    if ('unknownCode' in result) {
+      for (const id of result.ids) {
+        const call = pending.get(id);
+        if (!call) continue;
+        known.delete(call.key);
+        enqueue(call);
+      }
+      return;
+    }
+    const outcomes = JSON.parse(result.outcomes) as RawOutcome[];
+    for (let i = 0; i < result.ids.length; i++) {
+      const call = pending.get(result.ids[i]!);
+      if (!call) continue;
+      pending.delete(call.id);
+      const outcome = outcomes[i]!;
+      outcome.durationMs = result.durationsMs[i]!;
+      call.resolve(outcome);
+    }
+  }
 
   function spawnChild() {
     known = new Set();
@@ -90,32 +140,24 @@ function createSlot(options: SandboxOptions, onRestart: () => void) {
         SANDBOX_MAX_OUTPUT_BYTES: String(options.maxOutputBytes),
       },
       stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-      serialization: 'json',
+      // Strings cross as they are (V8's serializer), where JSON would escape every quote of every payload.
+      serialization: 'advanced',
     });
     const current = child;
     current.on('message', (reply: WorkerReply) => {
       clearTimeout(watchdog);
       watchdog = undefined;
-      for (const result of reply.results) {
-        const entry = pending.get(result.id);
-        if (!entry) continue;
-        if ('unknownCode' in result) {
-          known.delete(entry.call.key);
-          enqueue(entry.call);
-          continue;
-        }
-        pending.delete(result.id);
-        entry.resolve(result);
-      }
+      for (const result of reply.results) settle(result);
       if (pending.size) armWatchdog();
     });
     current.on('exit', () => {
       clearTimeout(watchdog);
       watchdog = undefined;
-      for (const [id, entry] of pending) {
+      for (const [id, call] of pending) {
         pending.delete(id);
-        entry.resolve({ unavailable: 'the sandbox process stopped during the call' });
+        call.resolve({ unavailable: 'the sandbox process stopped during the call' });
       }
+      queue = new Map();
       alive = false;
       if (closing) return;
       onRestart();
@@ -135,17 +177,16 @@ function createSlot(options: SandboxOptions, onRestart: () => void) {
 
   function armWatchdog() {
     clearTimeout(watchdog);
-    const budget = [...pending.values()].reduce((sum, p) => sum + p.call.timeoutMs, 0) + WATCHDOG_GRACE_MS;
+    let budget = WATCHDOG_GRACE_MS;
+    for (const call of pending.values()) budget += call.timeoutMs;
     watchdog = setTimeout(() => child.kill('SIGKILL'), budget);
   }
 
-  function enqueue(call: WorkerCall) {
-    if (!known.has(call.key)) {
-      known.add(call.key);
-    } else if (call.input !== undefined) {
-      delete call.code;
-    }
-    queue.push(call);
+  function enqueue(call: PendingCall) {
+    const group = call.input === undefined ? `check ${call.key}` : call.key;
+    const calls = queue.get(group);
+    if (calls) calls.push(call);
+    else queue.set(group, [call]);
     if (!flushScheduled) {
       flushScheduled = true;
       setImmediate(() => {
@@ -156,19 +197,32 @@ function createSlot(options: SandboxOptions, onRestart: () => void) {
   }
 
   function flush() {
-    if (!alive || queue.length === 0) return;
-    const calls = queue;
-    queue = [];
-    child.send({ calls }, () => {});
+    if (!alive || queue.size === 0) return;
+    const batches: WorkerBatch[] = [];
+    for (const calls of queue.values()) {
+      const { key, code, timeoutMs } = calls[0]!;
+      const isCheck = calls[0]!.input === undefined;
+      batches.push({
+        key,
+        code: known.has(key) ? undefined : code,
+        timeoutMs,
+        ids: calls.map((call) => call.id),
+        inputs: isCheck ? null : calls.map((call) => call.input!),
+      });
+      known.add(key);
+    }
+    queue = new Map();
+    child.send({ batches } satisfies WorkerRequest, () => {});
     armWatchdog();
   }
 
   spawnChild();
   return {
-    call(call: WorkerCall): Promise<{ output: string; durationMs: number } | { unavailable: string }> {
+    call(call: Omit<PendingCall, 'resolve'>): Promise<RawOutcome | { unavailable: string }> {
       return new Promise((resolve) => {
-        pending.set(call.id, { call, resolve });
-        enqueue({ ...call });
+        const entry = { ...call, resolve };
+        pending.set(call.id, entry);
+        enqueue(entry);
       });
     },
     async close() {
@@ -183,24 +237,40 @@ function createSlot(options: SandboxOptions, onRestart: () => void) {
   };
 }
 
-/**
- * Reads a sandbox process's answer. The process has already rebuilt the context's result from known fields,
- * bounded its console and held the request's JSON (not the console) to maxOutputBytes, in bytes.
- */
-function parseOutput(output: string, durationMs: number): TransformationOutcome {
-  const parsed = JSON.parse(output) as {
-    cancelled?: true;
-    request?: Record<string, unknown>;
-    error?: TransformationFailure;
-    console: ConsoleLine[];
-  };
-  const base = { console: parsed.console, durationMs };
-  if (parsed.error) return { kind: 'error', error: parsed.error, ...base };
-  if (parsed.cancelled || !parsed.request) return { kind: 'cancelled', ...base };
-  const request = toTransformedRequest(parsed.request);
+/** Reads an outcome: the runtime has bounded its console and the request's size; the request's shape is checked here. */
+function toOutcome(raw: RawOutcome): TransformationOutcome {
+  const base = { console: raw.console, durationMs: Math.round(raw.durationMs * 100) / 100 };
+  if (raw.error) return { kind: 'error', error: raw.error, ...base };
+  if (!raw.request) return { kind: 'cancelled', ...base };
+  const request = toTransformedRequest(raw.request);
   return isFailure(request)
     ? { kind: 'error', error: request, ...base }
     : { kind: 'request', request, ...base };
+}
+
+/** FNV-1a: calls for one scope and code always go to the same process, where their context lives. */
+function processIndexOf(key: string, processes: number): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) hash = Math.imul(hash ^ key.charCodeAt(i), 0x01000193);
+  return (hash >>> 0) % processes;
+}
+
+const codeHashes = new Map<string, string>();
+const MAX_CODE_HASHES = 1_000;
+
+function keyOf(scope: string, code: string): string {
+  let hash = codeHashes.get(code);
+  if (hash === undefined) {
+    if (codeHashes.size >= MAX_CODE_HASHES) codeHashes.clear();
+    hash = createHash('sha256').update(code).digest('base64url');
+    codeHashes.set(code, hash);
+  }
+  return `${scope}:${hash}`;
+}
+
+/** The sandbox process (0-based) that runs a scope's code, among `processes`: for tests and benchmarks. */
+export function sandboxProcessOf(scope: string, code: string, processes: number): number {
+  return processIndexOf(keyOf(scope, code), processes);
 }
 
 /**
@@ -213,30 +283,23 @@ export function createSandbox(options: SandboxOptions): Sandbox {
   const slots = Array.from({ length: options.processes }, () => createSlot(options, () => restarts++));
   let nextId = 1;
 
-  function keyOf(scope: string, code: string) {
-    return `${scope}:${createHash('sha256').update(code).digest('base64url')}`;
-  }
-
-  function slotOf(key: string) {
-    return slots[createHash('md5').update(key).digest().readUInt32BE(0) % slots.length]!;
-  }
-
   async function send(
     scope: string,
     code: string,
     input: string | undefined,
   ): Promise<TransformationOutcome> {
-    if (Buffer.byteLength(code) > options.maxCodeBytes) {
+    if (code.length * 3 > options.maxCodeBytes && Buffer.byteLength(code) > options.maxCodeBytes) {
       return failureOutcome('CodeTooLargeError', `the code is over ${options.maxCodeBytes} bytes`);
     }
     const key = keyOf(scope, code);
-    const reply = await slotOf(key).call({ id: nextId++, key, code, input, timeoutMs: options.timeoutMs });
+    const slot = slots[processIndexOf(key, slots.length)]!;
+    const reply = await slot.call({ id: nextId++, key, code, input, timeoutMs: options.timeoutMs });
     if ('unavailable' in reply) return failureOutcome('SandboxUnavailableError', reply.unavailable);
-    return parseOutput(reply.output, Math.round(reply.durationMs * 100) / 100);
+    return toOutcome(reply);
   }
 
   return {
-    transform: (call) => send(call.scope, call.code, JSON.stringify(call.input)),
+    transform: (call) => send(call.scope, call.code, encodeInput(call.input)),
     async check(scope, code) {
       const outcome = await send(scope, code, undefined);
       return outcome.kind === 'error' ? outcome.error : null;

@@ -1,29 +1,43 @@
 import ivm from 'isolated-vm';
-import { CODE_FILENAME, ENTRY, PRELUDE } from './isolate-runtime.ts';
-import type { WorkerReply, WorkerRequest } from './protocol.ts';
+import { BIND_HANDLER, CODE_FILENAME, INPUT_SEPARATOR, prelude } from './isolate-runtime.ts';
+import type { WorkerBatch, WorkerBatchResult, WorkerReply, WorkerRequest } from './protocol.ts';
 
 /**
  * A sandbox worker process: one V8 isolate (isolated-vm) holding a context per transformation, called with
  * JSON strings. It has no database credentials, no network of its own to speak of, and is killed and
  * replaced by the pool when it misbehaves.
+ *
+ * Calls for one context run in batches, one isolate entry each, with the per-call CPU limit as the batch's
+ * budget: a batch that runs past it (or past the memory limit) is run again one call at a time, so the limit
+ * and the error land on the call that earned them, and a context that took too long once runs its calls one
+ * by one from then on.
  */
 const memoryLimitMb = Number(process.env.SANDBOX_MEMORY_MB ?? 64);
 const maxOutputBytes = Number(process.env.SANDBOX_MAX_OUTPUT_BYTES ?? 1024 * 1024);
+const PRELUDE = prelude(maxOutputBytes);
 const MAX_CONTEXTS = 500;
-/** The console as the prelude bounds it: lines, characters per line (plus an ellipsis), levels. */
-const MAX_CONSOLE_LINES = 100;
-const MAX_CONSOLE_LINE = 2001;
-const CONSOLE_LEVELS = new Set(['log', 'info', 'warn', 'error', 'debug']);
-/** Past this many characters a result cannot be a request within the limit plus a bounded console. */
-const MAX_RESULT_CHARS = maxOutputBytes + MAX_CONSOLE_LINES * (MAX_CONSOLE_LINE * 6 + 64) + 1024;
+/** Bounds on one isolate entry, so that a batch never needs much more memory or time than one call. */
+const MAX_ENTRY_CALLS = 64;
+const MAX_ENTRY_INPUT_CHARS = 1024 * 1024;
+const MAX_SINGLE_CALL_KEYS = 10_000;
 
-interface Compiled {
-  context: ivm.Context;
-  run: ivm.Reference<(input: string) => string>;
+type Runner = ivm.Reference<(text: string) => string>;
+interface Failure {
+  name: string;
+  message: string;
+  line: number | null;
+  column: number | null;
 }
 
 let isolate = new ivm.Isolate({ memoryLimit: memoryLimitMb });
-const compiled = new Map<string, Compiled>();
+const compiled = new Map<string, { context: ivm.Context; run: Runner }>();
+/** Code by key, kept beyond its context so that a context lost to a reset is rebuilt without a round trip. */
+const sources = new Map<string, string>();
+const singleCallKeys = new Set<string>();
+
+function isRunner(value: Runner | Failure | null): value is Runner {
+  return value instanceof ivm.Reference;
+}
 
 function resetIsolate() {
   compiled.clear();
@@ -31,12 +45,27 @@ function resetIsolate() {
   isolate = new ivm.Isolate({ memoryLimit: memoryLimitMb });
 }
 
+function forget(key: string) {
+  const entry = compiled.get(key);
+  if (!entry) return;
+  compiled.delete(key);
+  if (isolate.isDisposed) return;
+  entry.run.release();
+  entry.context.release();
+}
+
+/** Map iteration order as recency: re-inserting marks a key as just used; the first key is the oldest. */
+function touch<V>(map: Map<string, V>, key: string, value: V) {
+  map.delete(key);
+  map.set(key, value);
+}
+
 function location(message: string): { line: number | null; column: number | null } {
   const match = new RegExp(`${CODE_FILENAME.replace('.', '\\.')}:(\\d+):(\\d+)`).exec(message);
   return match ? { line: Number(match[1]), column: Number(match[2]) } : { line: null, column: null };
 }
 
-/** Text for whatever the code threw or rejected with: any value at all, null and undefined included. */
+/** Text for whatever the code's top level threw: any value at all, null and undefined included. */
 function thrownText(error: unknown): string {
   try {
     if (error instanceof Error) {
@@ -57,10 +86,10 @@ function thrownText(error: unknown): string {
  * Maps what isolated-vm throws (limits, syntax, the code's top-level throws and its unhandled promise
  * rejections) to the contract's error names. The value may be anything the code chose, so only the isolate's
  * own state tells a memory limit: a message saying "memory limit" proves nothing.
- * @param during loading the code (top level), or running the handler, where ENTRY catches every throw and
- *   only limits and unhandled rejections remain
+ * @param during loading the code (top level), or running the handler, where the runtime catches every throw
+ *   and only limits and unhandled rejections remain
  */
-function failure(error: unknown, during: 'load' | 'run') {
+function failure(error: unknown, during: 'load' | 'run'): Failure {
   if (isolate.isDisposed) {
     resetIsolate();
     return {
@@ -91,154 +120,111 @@ function failure(error: unknown, during: 'load' | 'run') {
   };
 }
 
-function resultFailure(name: string, message: string, console: unknown[] = []) {
-  return JSON.stringify({ error: { name, message, line: null, column: null }, console });
+function failureOutcome(problem: Failure): string {
+  return JSON.stringify({ error: problem, console: [] });
+}
+
+/** The key's context, compiled from the code sent with it or kept from before; null when neither is known. */
+function contextOf(key: string, code: string | undefined, timeoutMs: number): Runner | Failure | null {
+  const entry = compiled.get(key);
+  if (entry) {
+    touch(compiled, key, entry);
+    return entry.run;
+  }
+  const source = code ?? sources.get(key);
+  if (source === undefined) return null;
+  touch(sources, key, source);
+  if (sources.size > MAX_CONTEXTS) sources.delete(sources.keys().next().value!);
+  if (compiled.size >= MAX_CONTEXTS) forget(compiled.keys().next().value!);
+  const context = isolate.createContextSync();
+  try {
+    const run = context.evalSync(PRELUDE, { reference: true }) as Runner;
+    const script = isolate.compileScriptSync(source, { filename: CODE_FILENAME });
+    script.runSync(context, { timeout: timeoutMs });
+    script.release();
+    context.evalSync(BIND_HANDLER, { timeout: timeoutMs });
+    compiled.set(key, { context, run });
+    return run;
+  } catch (error) {
+    if (!isolate.isDisposed) context.release();
+    return failure(error, 'load');
+  }
 }
 
 /**
- * Reads what ENTRY's function returned. The code shares its context with ENTRY and can replace
- * JSON.stringify, put a toJSON on a prototype or write to the console array, so the result is rebuilt from
- * known fields: an error from inside the context is always a TransformationError (a forged
- * SandboxUnavailableError would make deliveries retry), the console keeps the prelude's bounds, and the
- * request's JSON is held to maxOutputBytes here, before it crosses to the host.
+ * Runs webhooks in one isolate entry (the runner may stop early, see the runtime), or, when the entry runs
+ * past a limit, one at a time.
+ * @returns the outcomes' JSON texts joined with commas, and each call's time in ms
  */
-function fromContext(output: unknown): string {
-  const unreadable = () =>
-    resultFailure(
-      'TransformationError',
-      "the transformation's result could not be read (did the code replace JSON.stringify or a toJSON?)",
-    );
-  if (typeof output !== 'string' || output === '') return unreadable();
-  if (output.length > MAX_RESULT_CHARS) {
-    return resultFailure(
-      'OutputTooLargeError',
-      `the transformation's result is over ${maxOutputBytes} bytes`,
-    );
-  }
-  let parsed: unknown;
+function runEntry(key: string, run: Runner, inputs: string[], timeoutMs: number) {
+  const started = performance.now();
   try {
-    parsed = JSON.parse(output);
-  } catch {
-    return unreadable();
-  }
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return unreadable();
-  const { error, request, cancelled, console: lines } = parsed as Record<string, unknown>;
-  const console = (Array.isArray(lines) ? lines.slice(0, MAX_CONSOLE_LINES) : []).map((line) => {
-    const { level, message } = (line ?? {}) as { level?: unknown; message?: unknown };
-    return {
-      level: typeof level === 'string' && CONSOLE_LEVELS.has(level) ? level : 'log',
-      message: (typeof message === 'string' ? message : String(JSON.stringify(message))).slice(
-        0,
-        MAX_CONSOLE_LINE,
-      ),
-    };
-  });
-  if (error !== undefined) {
-    const { message, line, column } = (error ?? {}) as {
-      message?: unknown;
-      line?: unknown;
-      column?: unknown;
-    };
-    const at = (value: unknown) => (Number.isSafeInteger(value) && (value as number) > 0 ? value : null);
-    return JSON.stringify({
-      error: {
-        name: 'TransformationError',
-        message: typeof message === 'string' ? message.slice(0, 10_000) : 'the transformation failed',
-        line: at(line),
-        column: at(column),
-      },
-      console,
-    });
-  }
-  if (request !== null && typeof request === 'object' && !Array.isArray(request)) {
-    const json = JSON.stringify(request);
-    if (Buffer.byteLength(json) > maxOutputBytes) {
-      return resultFailure(
-        'OutputTooLargeError',
-        `the transformation's result is over ${maxOutputBytes} bytes`,
-        console,
-      );
-    }
-    return `{"request":${json},"console":${JSON.stringify(console)}}`;
-  }
-  if (cancelled === true) return JSON.stringify({ cancelled: true, console });
-  return unreadable();
-}
-
-function compile(code: string, timeoutMs: number): Compiled {
-  const context = isolate.createContextSync();
-  context.evalSync(PRELUDE);
-  const script = isolate.compileScriptSync(code, { filename: CODE_FILENAME });
-  script.runSync(context, { timeout: timeoutMs });
-  script.release();
-  const run = context.evalSync(ENTRY, { reference: true, timeout: timeoutMs }) as ivm.Reference<
-    (input: string) => string
-  >;
-  return { context, run };
-}
-
-function evict() {
-  const oldest = compiled.keys().next().value;
-  if (oldest === undefined) return;
-  const entry = compiled.get(oldest)!;
-  entry.run.release();
-  entry.context.release();
-  compiled.delete(oldest);
-}
-
-function handle(request: WorkerRequest): WorkerReply {
-  const replies: WorkerReply['results'] = [];
-  for (const call of request.calls) {
-    const started = performance.now();
-    let entry = compiled.get(call.key);
-    if (!entry) {
-      if (call.code === undefined) {
-        replies.push({ id: call.id, unknownCode: true });
-        continue;
-      }
-      try {
-        if (compiled.size >= MAX_CONTEXTS) evict();
-        entry = compile(call.code, call.timeoutMs);
-        compiled.set(call.key, entry);
-      } catch (error) {
-        replies.push({
-          id: call.id,
-          output: JSON.stringify({ error: failure(error, 'load'), console: [] }),
-          durationMs: performance.now() - started,
-        });
-        continue;
-      }
-    } else {
-      // Least recently used last: re-insert.
-      compiled.delete(call.key);
-      compiled.set(call.key, entry);
-    }
-    if (call.input === undefined) {
-      replies.push({
-        id: call.id,
-        output: JSON.stringify({ compiled: true, console: [] }),
-        durationMs: performance.now() - started,
-      });
-      continue;
-    }
-    try {
-      const output = fromContext(entry.run.applySync(undefined, [call.input], { timeout: call.timeoutMs }));
-      replies.push({ id: call.id, output, durationMs: performance.now() - started });
-    } catch (error) {
+    const output = run.applySync(undefined, [inputs.join(INPUT_SEPARATOR)], { timeout: timeoutMs });
+    const bar = output.indexOf('|');
+    const count = Number(output.slice(0, bar));
+    const share = (performance.now() - started) / count;
+    return { count, outcomes: output.slice(bar + 2, -1), durationsMs: Array(count).fill(share) };
+  } catch (error) {
+    if (inputs.length === 1) {
       const problem = failure(error, 'run');
       // After a timeout the context may hold a half-done state; start it afresh next time.
-      if (problem.name !== 'MemoryLimitError') compiled.delete(call.key);
-      replies.push({
-        id: call.id,
-        output: JSON.stringify({ error: problem, console: [] }),
-        durationMs: performance.now() - started,
-      });
+      if (problem.name !== 'MemoryLimitError') forget(key);
+      return { count: 1, outcomes: failureOutcome(problem), durationsMs: [performance.now() - started] };
     }
+    if (isolate.isDisposed) resetIsolate();
+    else forget(key);
+    if (singleCallKeys.size >= MAX_SINGLE_CALL_KEYS) singleCallKeys.clear();
+    singleCallKeys.add(key);
+    return null;
   }
-  return { results: replies };
+}
+
+function runBatch(batch: WorkerBatch): WorkerBatchResult {
+  const { key, ids, inputs, timeoutMs } = batch;
+  const started = performance.now();
+  const first = contextOf(key, batch.code, timeoutMs);
+  if (first === null) return { ids, unknownCode: true };
+  if (inputs === null || !isRunner(first)) {
+    const outcome = isRunner(first) ? '{"compiled":true,"console":[]}' : failureOutcome(first);
+    const share = (performance.now() - started) / ids.length;
+    return {
+      ids,
+      outcomes: `[${Array(ids.length).fill(outcome).join(',')}]`,
+      durationsMs: ids.map(() => share),
+    };
+  }
+  const outcomes: string[] = [];
+  const durationsMs: number[] = [];
+  let run: Runner | Failure | null = first;
+  for (let start = 0; start < inputs.length; ) {
+    if (!isRunner(run)) {
+      // The context was lost with the isolate and cannot be rebuilt: the rest fail as it did.
+      outcomes.push(failureOutcome(run ?? failure(new Error('the code is no longer known'), 'load')));
+      durationsMs.push(0);
+      start++;
+      continue;
+    }
+    let end = start + 1;
+    if (!singleCallKeys.has(key)) {
+      let chars = inputs[start]!.length;
+      while (end < inputs.length && end - start < MAX_ENTRY_CALLS && chars < MAX_ENTRY_INPUT_CHARS) {
+        chars += inputs[end]!.length;
+        end++;
+      }
+    }
+    const ran = runEntry(key, run, inputs.slice(start, end), timeoutMs);
+    if (ran) {
+      outcomes.push(ran.outcomes);
+      durationsMs.push(...ran.durationsMs);
+      start += ran.count;
+    }
+    run = contextOf(key, undefined, timeoutMs);
+  }
+  return { ids, outcomes: `[${outcomes.join(',')}]`, durationsMs };
 }
 
 process.on('message', (request: WorkerRequest) => {
-  process.send!(handle(request));
+  const reply: WorkerReply = { results: request.batches.map(runBatch) };
+  process.send!(reply);
 });
 process.on('disconnect', () => process.exit(0));
