@@ -47,6 +47,8 @@ export interface DeliveryWorker {
 }
 
 const THROTTLE_HORIZON_MS = 1_000;
+/** What is sent in place of a payload that retention has expunged. */
+const EXPIRED = { expired: true };
 
 /**
  * Claims due deliveries in batches, sends them concurrently (bounded overall and per endpoint, throttled
@@ -248,14 +250,15 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
 
   /** The request to send: the event as is, or what the endpoint's transformation made of it. */
   async function buildRequest(delivery: ClaimedDelivery): Promise<TransformedRequest | DeliveryOutcome> {
-    const payload = delivery.payload ?? { expired: true };
-    if (!delivery.transformation) return { url: delivery.url, method: 'POST', headers: {}, payload };
+    if (!delivery.transformation) {
+      return { url: delivery.url, method: 'POST', headers: {}, payload: delivery.payload ?? EXPIRED };
+    }
     const outcome = await options.transform({
       scope: delivery.endpointId,
       code: delivery.transformation.code,
       input: {
         eventType: delivery.eventType,
-        payload,
+        payloadJson: delivery.payloadJson ?? JSON.stringify(EXPIRED),
         url: delivery.url,
         method: 'POST',
         headers: {},

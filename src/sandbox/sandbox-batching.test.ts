@@ -68,7 +68,7 @@ describe('batched calls', () => {
     const outcomes = await Promise.all(
       Array.from({ length: 300 }, (_, i) => sandbox.transform(call('tenant-order', `calm-${i}`, i))),
     );
-    outcomes.forEach((outcome, i) => expectGood(outcome, `calm-${i}`, i));
+    for (const [i, outcome] of outcomes.entries()) expectGood(outcome, `calm-${i}`, i);
   });
 
   it('a call that loops forever times out alone; the rest of its batch is answered', async () => {
@@ -76,10 +76,10 @@ describe('batched calls', () => {
     const outcomes = await Promise.all(
       moods.map((mood, i) => sandbox.transform(call('tenant-loop', mood, i))),
     );
-    outcomes.forEach((outcome, i) => {
-      if (i !== 17) return expectGood(outcome, 'calm', i);
-      expect(outcome).toMatchObject({ kind: 'error', error: { name: 'TimeoutError' } });
-    });
+    for (const [i, outcome] of outcomes.entries()) {
+      if (i === 17) expect(outcome).toMatchObject({ kind: 'error', error: { name: 'TimeoutError' } });
+      else expectGood(outcome, 'calm', i);
+    }
     // The context is rebuilt and keeps working, one call at a time from now on.
     expectGood(await sandbox.transform(call('tenant-loop', 'calm', 99)), 'calm', 99);
   });
@@ -89,10 +89,10 @@ describe('batched calls', () => {
     const outcomes = await Promise.all(
       moods.map((mood, i) => sandbox.transform(call('tenant-bomb', mood, i))),
     );
-    outcomes.forEach((outcome, i) => {
-      if (i !== 3) return expectGood(outcome, 'calm', i);
-      expect(outcome).toMatchObject({ kind: 'error', error: { name: 'MemoryLimitError' } });
-    });
+    for (const [i, outcome] of outcomes.entries()) {
+      if (i === 3) expect(outcome).toMatchObject({ kind: 'error', error: { name: 'MemoryLimitError' } });
+      else expectGood(outcome, 'calm', i);
+    }
   });
 
   it('a throw is the throwing call’s error, with its line', async () => {
