@@ -174,28 +174,28 @@ async function expectRequest(sandbox: Sandbox, call: TransformCall) {
   return outcome;
 }
 
-async function waves(sandbox: Sandbox, scopes: string[], total: number) {
-  for (let done = 0; done < total; ) {
-    const size = Math.min(WAVE, total - done);
-    const wave: Promise<unknown>[] = [];
-    for (let i = 0; i < size; i++) {
-      wave.push(expectRequest(sandbox, { scope: scopes[(done + i) % scopes.length]!, code, input }));
+/** Keeps `WAVE` calls in flight, starting a new one as each ends, as the delivery worker does. */
+async function inFlight(sandbox: Sandbox, scopes: string[], total: number) {
+  let started = 0;
+  const lane = async () => {
+    while (started < total) {
+      const scope = scopes[started++ % scopes.length]!;
+      await expectRequest(sandbox, { scope, code, input });
     }
-    await Promise.all(wave);
-    done += size;
-  }
+  };
+  await Promise.all(Array.from({ length: Math.min(WAVE, total) }, lane));
 }
 
 async function steadyState(processes: number, total: number): Promise<Row> {
   const sandbox = createSandbox({ processes, ...SANDBOX_OPTIONS });
   try {
     const scopes = scopesFor(processes);
-    await waves(sandbox, scopes, Math.min(total, 20_000));
+    await inFlight(sandbox, scopes, Math.min(total, 20_000));
     const children = childPids();
     const parentBefore = process.cpuUsage();
     const childBefore = children.reduce((sum, pid) => sum + cpuUs(pid), 0);
     const started = performance.now();
-    await waves(sandbox, scopes, total);
+    await inFlight(sandbox, scopes, total);
     const seconds = (performance.now() - started) / 1000;
     const parentCpu = process.cpuUsage(parentBefore);
     const childCpu = children.reduce((sum, pid) => sum + cpuUs(pid), 0) - childBefore;
@@ -230,7 +230,7 @@ async function coldCompile(codes: number): Promise<Cold> {
   const sandbox = createSandbox({ processes: 1, ...SANDBOX_OPTIONS });
   try {
     const scope = 'bench_cold';
-    await waves(sandbox, [scope], 2_000);
+    await inFlight(sandbox, [scope], 2_000);
     const cold: number[] = [];
     const warm: number[] = [];
     const compile: number[] = [];
