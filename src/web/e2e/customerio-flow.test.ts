@@ -60,7 +60,9 @@ describe('Dashboard, Customer.io: a new merchant follows the seed flow in Chromi
     await page.keyboard.insertText(THROWING_CODE);
     await page.getByRole('button', { name: 'Run test' }).click();
     await visible(page.locator('.run-error'));
-    expect(await page.locator('.run-error').textContent()).toMatch(/on line 3, column \d+: TypeError: .*'customer_id'/);
+    expect(await page.locator('.run-error').textContent()).toMatch(
+      /on line 3, column \d+: TypeError: .*'customer_id'/,
+    );
     await visible(page.locator('.cm-run-error-line[data-error-line="3"]'));
     await screenshot(page, 'test-panel-error');
 

@@ -33,7 +33,7 @@ export async function setUpCard(
 
 /** Create, then the endpoint's page; returns the new endpoint's id from the address. */
 export async function createEndpoint(page: Page): Promise<string> {
-  await page.getByRole('button', { name: 'Create' }).click();
+  await page.getByRole('button', { name: 'Create', exact: true }).click();
   await visible(page.getByText('Endpoint created.'));
   const id = /\/endpoints\/(ep_[^/?]+)/.exec(page.url())?.[1];
   expect(id).toBeDefined();

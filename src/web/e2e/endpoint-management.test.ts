@@ -1,0 +1,120 @@
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findEventType } from '../../catalog/index.ts';
+import { startTestReceiver, type TestReceiver } from '../../delivery/test-receiver.ts';
+import type { TestServer } from '../../server/testing.ts';
+import { type BrowserSession, launchBrowser, screenshot } from './browser.ts';
+import { operatorApi, startDashboardServer } from './dashboard-harness.ts';
+import { expectLogRow, visible } from './merchant-flow.ts';
+
+const answer = (status: number) => (_request: unknown, response: import('node:http').ServerResponse) =>
+  response
+    .writeHead(status, { 'content-type': 'text/plain' })
+    .end(status === 200 ? 'ok' : 'down for maintenance');
+
+describe('Dashboard: a plain URL endpoint, its failures, recovery from Logs, disabling, and the portal boundary', () => {
+  let receiver: TestReceiver;
+  let server: TestServer;
+  let browser: BrowserSession;
+  let page: Page;
+  let consoleErrors: string[];
+  let operator: ReturnType<typeof operatorApi>;
+  let app: { id: string };
+  let otherApp: { id: string };
+
+  beforeAll(async () => {
+    receiver = await startTestReceiver();
+    server = await startDashboardServer();
+    browser = await launchBrowser();
+    ({ page, consoleErrors } = await browser.newPage());
+    operator = operatorApi(server);
+    app = await operator.createApp('Acme Store');
+    otherApp = await operator.createApp('Another Merchant');
+    await operator.call('POST', `/api/v1/app/${otherApp.id}/endpoint`, {
+      url: 'https://other.example/secret-hook',
+    });
+    await page.goto(await operator.portalLink(app.id));
+    await visible(page.getByRole('heading', { name: 'No endpoints yet' }));
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    await receiver?.close();
+  });
+
+  it('shows the API’s reason next to the URL field, then creates the endpoint for a whole event group', async () => {
+    await page.getByRole('link', { name: '+ Add Endpoint' }).first().click();
+    await page.getByLabel('Endpoint URL').fill('not a url');
+    await page.getByRole('checkbox', { name: 'payment (all 4)' }).check();
+    await page.getByRole('button', { name: 'Create', exact: true }).click();
+    await visible(page.locator('#endpoint-url-error'));
+    expect(await page.locator('#endpoint-url-error').textContent()).toBe(
+      'must be an absolute http:// or https:// URL',
+    );
+    expect(await page.getByLabel('Endpoint URL').getAttribute('aria-invalid')).toBe('true');
+
+    await page.getByLabel('Endpoint URL').fill(`${receiver.url}/hooks`);
+    await page.getByRole('button', { name: 'Create', exact: true }).click();
+    await visible(page.getByText('Endpoint created.'));
+    expect(
+      await page
+        .getByText('payment.cancelled, payment.failed, payment.processing, payment.succeeded')
+        .count(),
+    ).toBe(1);
+  });
+
+  it('a failing delivery shows as failed in Logs, and Recover from the Logs page sends it again', async () => {
+    receiver.respondWith(answer(500));
+    await operator.sendMessage(app.id, 'payment.succeeded', findEventType('payment.succeeded')!.example);
+    await expectLogRow(page, 'payment.succeeded', 'Failed');
+    await page.getByRole('row').filter({ hasText: 'payment.succeeded' }).getByRole('button').click();
+    await visible(
+      page.getByText('down for maintenance', { exact: false }).or(page.getByText('Response body')),
+    );
+
+    receiver.respondWith(answer(200));
+    const before = receiver.received.length;
+    await page.getByRole('radio', { name: /Recover failed messages/ }).check();
+    await page.getByLabel('Messages from the last').selectOption({ label: '1 day' });
+    await page.getByRole('button', { name: 'Start' }).click();
+    await expect
+      .poll(() => page.getByTestId('replay-progress').textContent(), { timeout: 15_000 })
+      .toContain('Finished: 1 message queued');
+    await expect.poll(() => receiver.received.length, { timeout: 15_000 }).toBeGreaterThan(before);
+    await expectLogRow(page, 'payment.succeeded', 'Delivered');
+    await screenshot(page, 'logs-recovered');
+  });
+
+  it('a disabled endpoint shows as disabled and gets nothing', async () => {
+    await page.getByRole('link', { name: 'Endpoints', exact: true }).click();
+    await page.getByRole('link', { name: new RegExp(receiver.url) }).click();
+    await page.getByRole('button', { name: 'Disable endpoint' }).click();
+    await visible(page.getByRole('status').filter({ hasText: 'Endpoint disabled' }));
+    await visible(page.locator('.badge-disabled'));
+
+    const before = receiver.received.length;
+    await operator.sendMessage(app.id, 'payment.failed', findEventType('payment.failed')!.example);
+    await page.getByRole('link', { name: 'Endpoints', exact: true }).click();
+    await visible(page.getByRole('cell', { name: 'Disabled' }));
+    await screenshot(page, 'endpoint-disabled');
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(receiver.received.length).toBe(before);
+  });
+
+  it('an app-portal link cannot reach another application, in the pages or through the API', async () => {
+    await page.goto(new URL(`/app/${otherApp.id}/endpoints`, server.url).toString());
+    await visible(page.getByRole('heading', { name: 'Application not found' }));
+    expect(await page.content()).not.toContain('secret-hook');
+    await screenshot(page, 'portal-other-app');
+
+    const status = await page.evaluate(async (otherId) => {
+      const { token } = JSON.parse(sessionStorage.getItem('switchyard.session') ?? '{}') as { token: string };
+      const response = await fetch(`/api/v1/app/${otherId}/endpoint`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      return response.status;
+    }, otherApp.id);
+    expect(status).toBe(404);
+    expect(consoleErrors).toEqual([]);
+  });
+});
