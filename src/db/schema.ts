@@ -122,6 +122,8 @@ export const messages = pgTable(
     payload: jsonb('payload'),
     channels: text('channels').array(),
     tags: text('tags').array(),
+    /** The id of the API request that created the message, so that delivery logs can be traced back to it. */
+    requestId: text('request_id'),
     createdAt: createdAt(),
     payloadExpiresAt: timestamp('payload_expires_at', { withTimezone: true, precision: 3 }).notNull(),
   },
@@ -329,3 +331,15 @@ export const oauthConnections = pgTable(
     index('oauth_connections_endpoint_idx').on(t.endpointId).where(sql`${t.endpointId} is not null`),
   ],
 );
+
+/**
+ * Each process running a delivery worker writes its row every few seconds, so that any process (an API-only
+ * one, say) can tell in its readiness check whether deliveries are being made at all.
+ */
+export const workerHeartbeats = pgTable('worker_heartbeats', {
+  id: text('id').primaryKey(),
+  hostname: text('hostname').notNull(),
+  pid: integer('pid').notNull(),
+  startedAt: timestamp('started_at', { withTimezone: true, precision: 3 }).notNull(),
+  seenAt: timestamp('seen_at', { withTimezone: true, precision: 3 }).notNull(),
+});
