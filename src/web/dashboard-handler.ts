@@ -28,7 +28,13 @@ const NOT_BUILT = `<!doctype html><html lang="en"><meta charset="utf-8"><title>S
 
 /** Paths the API answers; everything else that is a GET belongs to the dashboard. */
 function isApiPath(pathname: string): boolean {
-  return pathname === '/api' || pathname.startsWith('/api/') || pathname === '/metrics';
+  return (
+    pathname === '/api' ||
+    pathname.startsWith('/api/') ||
+    pathname === '/metrics' ||
+    pathname === '/docs' ||
+    pathname.startsWith('/docs/')
+  );
 }
 
 /**

@@ -4,6 +4,7 @@ import type {
   BackgroundTaskOut,
   ConnectorOut,
   EndpointHeadersOut,
+  EndpointHeadersPatchIn,
   EndpointIn,
   EndpointOut,
   EndpointPatch,
@@ -70,8 +71,8 @@ export function switchyardApi(client: ApiClient) {
       client.post<void>(`${endpoint(appId, endpointId)}/secret/rotate`, {}),
     getHeaders: (appId: string, endpointId: string) =>
       client.get<EndpointHeadersOut>(`${endpoint(appId, endpointId)}/headers`),
-    setHeaders: (appId: string, endpointId: string, headers: Record<string, string>) =>
-      client.put<void>(`${endpoint(appId, endpointId)}/headers`, { headers }),
+    patchHeaders: (appId: string, endpointId: string, body: EndpointHeadersPatchIn) =>
+      client.patch<void>(`${endpoint(appId, endpointId)}/headers`, body),
     setCredentials: (
       appId: string,
       endpointId: string,

@@ -4,9 +4,17 @@ import { ConnectorLogo } from '../components/connector-logo.tsx';
 import { Link } from '../router/link.tsx';
 import { useLocation } from '../router/router.ts';
 import { useSession } from '../session/session-context.tsx';
+import { EndpointAdvanced } from './endpoint-advanced.tsx';
 import { EndpointOverview } from './endpoint-overview.tsx';
+import { EndpointTesting } from './endpoint-testing.tsx';
+import { LogsPage } from './logs-page.tsx';
 
-const TABS = [{ id: 'overview', label: 'Overview' }] as const;
+const TABS = [
+  { id: 'overview', label: 'Overview' },
+  { id: 'testing', label: 'Testing' },
+  { id: 'advanced', label: 'Advanced' },
+  { id: 'logs', label: 'Logs' },
+] as const;
 
 /** One endpoint, in tabs. */
 export function EndpointDetailPage({ appId, endpointId }: { appId: string; endpointId: string }) {
@@ -48,6 +56,11 @@ export function EndpointDetailPage({ appId, endpointId }: { appId: string; endpo
       {tab === 'overview' ? (
         <EndpointOverview appId={appId} endpoint={data} onChange={endpoint.reload} />
       ) : null}
+      {tab === 'testing' ? <EndpointTesting appId={appId} endpoint={data} /> : null}
+      {tab === 'advanced' ? (
+        <EndpointAdvanced appId={appId} endpoint={data} onChange={endpoint.reload} />
+      ) : null}
+      {tab === 'logs' ? <LogsPage appId={appId} fixedEndpointId={data.id} /> : null}
     </>
   );
 }
