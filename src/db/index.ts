@@ -1,3 +1,4 @@
+export type { AlertSettings, AttemptSummary } from './alerts.ts';
 export type { App, AppInput, AppPatch } from './apps.ts';
 export { type BackgroundTask, TASK_CHANNEL } from './background-tasks.ts';
 export { type OpenDatabaseOptions, openDatabase } from './connect.ts';
@@ -41,6 +42,8 @@ export type { ListOrder, Page, PageRequest } from './pagination.ts';
 export { openPgliteDatabase } from './pglite/driver.ts';
 export { openPostgresDatabase } from './postgres/driver.ts';
 export {
+  ALERT_KINDS,
+  type AlertKind,
   type BackgroundTaskKind,
   type BackgroundTaskStatus,
   DeliveryStatus,

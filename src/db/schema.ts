@@ -7,6 +7,7 @@ import {
   integer,
   jsonb,
   pgTable,
+  primaryKey,
   smallint,
   text,
   timestamp,
@@ -343,3 +344,35 @@ export const workerHeartbeats = pgTable('worker_heartbeats', {
   startedAt: timestamp('started_at', { withTimezone: true, precision: 3 }).notNull(),
   seenAt: timestamp('seen_at', { withTimezone: true, precision: 3 }).notNull(),
 });
+
+/** What an app's alert addresses can be told about by email. */
+export const ALERT_KINDS = ['endpoint.failing', 'endpoint.disabled', 'message.attempt.exhausted'] as const;
+export type AlertKind = (typeof ALERT_KINDS)[number];
+
+/** Who is emailed about an app's failing endpoints, and about which kinds of alert. */
+export const appAlertSettings = pgTable('app_alert_settings', {
+  appId: sortableId('app_id')
+    .primaryKey()
+    .references(() => apps.id),
+  emails: text('emails').array().notNull().default([]),
+  kinds: text('kinds')
+    .array()
+    .$type<AlertKind[]>()
+    .notNull()
+    .default([...ALERT_KINDS]),
+  updatedAt: updatedAt(),
+});
+
+/**
+ * When an alert of one kind was last emailed for an endpoint: the rate limit, shared by every worker process.
+ * A worker sends only after moving `sent_at` forward itself, in one conditional upsert.
+ */
+export const alertSends = pgTable(
+  'alert_sends',
+  {
+    endpointId: sortableId('endpoint_id').notNull(),
+    kind: text('kind').$type<AlertKind>().notNull(),
+    sentAt: timestamp('sent_at', { withTimezone: true, precision: 3 }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.endpointId, t.kind] })],
+);

@@ -1,4 +1,5 @@
 import type { SecretBox } from '../secrets/index.ts';
+import { createAlertRepository } from './alerts.ts';
 import { createAppRepository } from './apps.ts';
 import { createBackgroundTaskRepository } from './background-tasks.ts';
 import type { DatabaseHandle } from './database.ts';
@@ -28,6 +29,7 @@ export function createStore(handle: DatabaseHandle, box: SecretBox) {
     backgroundTasks: createBackgroundTaskRepository(db),
     retention: createRetentionRepository(db),
     oauthConnections: createOAuthConnectionRepository(db, box),
+    alerts: createAlertRepository(db),
   };
 }
 
