@@ -1,5 +1,5 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { basicCredentials } from '../authorization-header.ts';
+import { type FakeReply, type FakeServer, startFakeServer } from '../fake-server.ts';
 import {
   ATTRIBUTE_VALUE_MAX_BYTES,
   ATTRIBUTES_MAX_COUNT,
@@ -43,47 +43,24 @@ export interface RecordedOperation {
   receivedAt: number;
 }
 
-export interface RecordedRequest {
-  method: string;
-  path: string;
-  headers: Record<string, string>;
-  body: string;
-  statusCode: number;
-}
-
-export interface ScriptedResponse {
-  statusCode: number;
-  headers?: Record<string, string>;
-  body?: string;
-}
-
-export interface CustomerioFake {
-  /** `http://127.0.0.1:<port>`: the Track host; v2 lives under `/api/v2`. */
-  url: string;
+export interface CustomerioFake extends FakeServer {
   /** `http://127.0.0.1:<port>/api/v1`: what `customerio-node`'s `TrackClient` takes as its `url` option. */
   trackUrl: string;
   /** Accepted operations, deduplicated by event id, in arrival order. */
   readonly operations: readonly RecordedOperation[];
-  /** Every request, with the status it got. */
-  readonly requests: readonly RecordedRequest[];
-  /** Answers the next requests (after authentication) with these responses instead, in order. */
-  respondWith(...responses: ScriptedResponse[]): void;
-  reset(): void;
-  close(): Promise<void>;
 }
 
 /** More than the largest body the API takes; a longer one is cut off unread. */
 const READ_LIMIT = 1024 * 1024;
 
-interface Reply {
-  statusCode: number;
-  body: unknown;
-  headers?: Record<string, string>;
-}
-
-function errorsReply(statusCode: number, problems: (OperationProblem & { batch_index?: number })[]): Reply {
+function errorsReply(
+  statusCode: number,
+  problems: (OperationProblem & { batch_index?: number })[],
+): FakeReply {
   return {
     statusCode,
+    // A 207 accepted the valid items of the batch: only whole refusals are listed in `rejected`.
+    ...(statusCode === 207 ? {} : { reason: problems.map((p) => p.message).join('; ') }),
     body: {
       errors: problems.map((problem) =>
         problem.batch_index === undefined
@@ -103,15 +80,9 @@ function problem(reason: OperationProblem['reason'], field: string, message: str
   return { reason, field, message };
 }
 
-function siteOf(header: string | undefined, sites: CustomerioSite[]): CustomerioSite | undefined {
-  const match = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header ?? '');
-  if (!match) return undefined;
-  const decoded = Buffer.from(match[1]!, 'base64').toString('utf8');
-  const colon = decoded.indexOf(':');
-  if (colon < 0) return undefined;
-  const siteId = decoded.slice(0, colon);
-  const apiKey = decoded.slice(colon + 1);
-  return sites.find((site) => site.siteId === siteId && site.apiKey === apiKey);
+function siteOf(authorization: string | undefined, sites: CustomerioSite[]): CustomerioSite | undefined {
+  const basic = basicCredentials(authorization);
+  return sites.find((site) => site.siteId === basic?.user && site.apiKey === basic.password);
 }
 
 /** `PUT /api/v1/customers/{id}`: attributes at the top level; `created_at` Unix seconds; 32 KB per request. */
@@ -200,8 +171,6 @@ function eventId(op: unknown): string | undefined {
 export async function startCustomerioFake(options: { sites: CustomerioSite[] }): Promise<CustomerioFake> {
   const sites = options.sites.map((site) => ({ ...site }));
   const operations: RecordedOperation[] = [];
-  const requests: RecordedRequest[] = [];
-  const scripted: ScriptedResponse[] = [];
   const seenEventIds = new Set<string>();
 
   function record(siteId: string, endpoint: RecordedOperation['endpoint'], operation: unknown): void {
@@ -214,169 +183,118 @@ export async function startCustomerioFake(options: { sites: CustomerioSite[] }):
     operations.push({ siteId, endpoint, operation, receivedAt: Date.now() });
   }
 
-  function handle(method: string, path: string, headers: IncomingMessage['headers'], raw: Buffer): Reply {
-    const site = siteOf(headers.authorization, sites);
-    if (!site) {
-      return {
-        statusCode: 401,
-        body: { meta: { error: 'Unauthorized request' } },
-        headers: { 'www-authenticate': 'Basic realm="Customer.io Track API"' },
-      };
-    }
-    const next = scripted.shift();
-    if (next) return { statusCode: next.statusCode, body: next.body ?? '', headers: next.headers ?? {} };
-
-    const v1Identify = /^\/api\/v1\/customers\/([^/]+)$/.exec(path);
-    const v1Event = /^\/api\/v1\/customers\/([^/]+)\/events$/.exec(path);
-    const route =
-      path === '/api/v2/entity'
-        ? { endpoint: 'v2/entity' as const, method: 'POST' }
-        : path === '/api/v2/batch'
-          ? { endpoint: 'v2/batch' as const, method: 'POST' }
-          : v1Identify
-            ? { endpoint: 'v1/identify' as const, method: 'PUT' }
-            : v1Event
-              ? { endpoint: 'v1/event' as const, method: 'POST' }
-              : undefined;
-    if (!route) {
-      return errorsReply(404, [problem('invalid', '', `${path} is not an endpoint of this fake Track API`)]);
-    }
-    if (method !== route.method) {
-      return {
-        ...errorsReply(405, [problem('invalid', '', `${path} takes ${route.method}, not ${method}`)]),
-        headers: { allow: route.method },
-      };
-    }
-    const contentType = headers['content-type'] ?? '';
-    if (!/^application\/json\s*(;|$)/i.test(contentType)) {
-      return errorsReply(400, [
-        problem(
-          'invalid',
-          '',
-          `the body must be JSON (Content-Type: application/json), not ${contentType || 'none'}`,
-        ),
-      ]);
-    }
-    let body: unknown;
-    try {
-      body = JSON.parse(raw.toString('utf8'));
-    } catch {
-      return errorsReply(400, [problem('invalid', '', 'the body is not valid JSON')]);
-    }
-    const bytes = raw.length;
-
-    switch (route.endpoint) {
-      case 'v2/entity': {
-        const problems = entityProblems(body, bytes);
-        if (problems.length > 0) return errorsReply(400, problems);
-        record(site.siteId, 'v2/entity', body);
-        return { statusCode: 200, body: {} };
-      }
-      case 'v2/batch': {
-        const validation = batchProblems(body, bytes);
-        if (validation.envelope.length > 0) return errorsReply(400, validation.envelope);
-        const failed = new Set(validation.items.map((item) => item.index));
-        validation.operations.forEach((op, index) => {
-          if (!failed.has(index)) record(site.siteId, 'v2/batch', op);
-        });
-        if (failed.size === 0) return { statusCode: 200, body: {} };
-        return errorsReply(
-          207,
-          validation.items.flatMap((item) =>
-            item.problems.map((itemProblem) => ({ ...itemProblem, batch_index: item.index })),
-          ),
-        );
-      }
-      case 'v1/identify':
-      case 'v1/event': {
-        const match = (route.endpoint === 'v1/identify' ? v1Identify : v1Event)!;
-        const tooLarge =
-          bytes >= ENTITY_MAX_BYTES
-            ? [
-                problem(
-                  'too_large',
-                  '',
-                  `the request body is ${bytes} bytes; the Track API takes less than 32 KB`,
-                ),
-              ]
-            : [];
-        const problems = [
-          ...tooLarge,
-          ...personIdProblems(match[1]!),
-          ...(tooLarge.length > 0
-            ? []
-            : route.endpoint === 'v1/identify'
-              ? v1IdentifyProblems(body)
-              : v1EventProblems(body)),
-        ];
-        if (problems.length > 0) return errorsReply(400, problems);
-        record(site.siteId, route.endpoint, { id: decodeURIComponent(match[1]!), body });
-        return { statusCode: 200, body: {} };
-      }
-    }
-  }
-
-  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let overflow = false;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > READ_LIMIT) overflow = true;
-      else chunks.push(chunk);
-    });
-    req.on('end', () => {
-      const raw = Buffer.concat(chunks);
-      const path = new URL(req.url ?? '/', 'http://fake').pathname;
-      const method = req.method ?? 'GET';
-      const reply: Reply = overflow
-        ? errorsReply(400, [problem('too_large', '', `the request body is over ${READ_LIMIT} bytes`)])
-        : handle(method, path, req.headers, raw);
-      const text = typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body);
-      const headers: Record<string, string> = { 'content-type': 'application/json', ...reply.headers };
-      requests.push({
-        method,
-        path,
-        headers: Object.fromEntries(
-          Object.entries(req.headers).map(([name, value]) => [
-            name,
-            Array.isArray(value) ? value.join(', ') : (value ?? ''),
-          ]),
-        ),
-        body: raw.toString('utf8'),
-        statusCode: reply.statusCode,
-      });
-      res.writeHead(reply.statusCode, headers);
-      res.end(text);
-    });
-  });
-
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  const url = `http://127.0.0.1:${port}`;
-
-  return {
-    url,
-    trackUrl: `${url}/api/v1`,
-    operations,
-    requests,
-    respondWith(...responses: ScriptedResponse[]) {
-      scripted.push(...responses);
-    },
+  const server = await startFakeServer({
+    maxBodyBytes: READ_LIMIT,
+    contentType: 'application/json',
     reset() {
       operations.length = 0;
-      requests.length = 0;
-      scripted.length = 0;
       seenEventIds.clear();
     },
-    close() {
-      return new Promise<void>((resolve, reject) => {
-        server.closeAllConnections();
-        server.close((error) => (error ? reject(error) : resolve()));
-      });
+    handle(request) {
+      const { method, path, headers } = request;
+      if (request.tooLarge) {
+        return errorsReply(400, [problem('too_large', '', `the request body is over ${READ_LIMIT} bytes`)]);
+      }
+      const site = siteOf(headers.authorization, sites);
+      if (!site) {
+        return {
+          statusCode: 401,
+          body: { meta: { error: 'Unauthorized request' } },
+          headers: { 'www-authenticate': 'Basic realm="Customer.io Track API"' },
+          reason: 'Unauthorized request',
+        };
+      }
+      const scripted = request.scripted();
+      if (scripted) return scripted;
+
+      const v1Identify = /^\/api\/v1\/customers\/([^/]+)$/.exec(path);
+      const v1Event = /^\/api\/v1\/customers\/([^/]+)\/events$/.exec(path);
+      const route =
+        path === '/api/v2/entity'
+          ? { endpoint: 'v2/entity' as const, method: 'POST' }
+          : path === '/api/v2/batch'
+            ? { endpoint: 'v2/batch' as const, method: 'POST' }
+            : v1Identify
+              ? { endpoint: 'v1/identify' as const, method: 'PUT' }
+              : v1Event
+                ? { endpoint: 'v1/event' as const, method: 'POST' }
+                : undefined;
+      if (!route) {
+        return errorsReply(404, [
+          problem('invalid', '', `${path} is not an endpoint of this fake Track API`),
+        ]);
+      }
+      if (method !== route.method) {
+        return {
+          ...errorsReply(405, [problem('invalid', '', `${path} takes ${route.method}, not ${method}`)]),
+          headers: { allow: route.method },
+        };
+      }
+      const contentType = headers['content-type'] ?? '';
+      if (!/^application\/json\s*(;|$)/i.test(contentType)) {
+        return errorsReply(400, [
+          problem(
+            'invalid',
+            '',
+            `the body must be JSON (Content-Type: application/json), not ${contentType || 'none'}`,
+          ),
+        ]);
+      }
+      const body = request.json(() =>
+        errorsReply(400, [problem('invalid', '', 'the body is not valid JSON')]),
+      );
+      const bytes = request.body.length;
+
+      switch (route.endpoint) {
+        case 'v2/entity': {
+          const problems = entityProblems(body, bytes);
+          if (problems.length > 0) return errorsReply(400, problems);
+          record(site.siteId, 'v2/entity', body);
+          return { statusCode: 200, body: {} };
+        }
+        case 'v2/batch': {
+          const validation = batchProblems(body, bytes);
+          if (validation.envelope.length > 0) return errorsReply(400, validation.envelope);
+          const failed = new Set(validation.items.map((item) => item.index));
+          validation.operations.forEach((op, index) => {
+            if (!failed.has(index)) record(site.siteId, 'v2/batch', op);
+          });
+          if (failed.size === 0) return { statusCode: 200, body: {} };
+          return errorsReply(
+            207,
+            validation.items.flatMap((item) =>
+              item.problems.map((itemProblem) => ({ ...itemProblem, batch_index: item.index })),
+            ),
+          );
+        }
+        case 'v1/identify':
+        case 'v1/event': {
+          const match = (route.endpoint === 'v1/identify' ? v1Identify : v1Event)!;
+          const tooLarge =
+            bytes >= ENTITY_MAX_BYTES
+              ? [
+                  problem(
+                    'too_large',
+                    '',
+                    `the request body is ${bytes} bytes; the Track API takes less than 32 KB`,
+                  ),
+                ]
+              : [];
+          const problems = [
+            ...tooLarge,
+            ...personIdProblems(match[1]!),
+            ...(tooLarge.length > 0
+              ? []
+              : route.endpoint === 'v1/identify'
+                ? v1IdentifyProblems(body)
+                : v1EventProblems(body)),
+          ];
+          if (problems.length > 0) return errorsReply(400, problems);
+          record(site.siteId, route.endpoint, { id: decodeURIComponent(match[1]!), body });
+          return { statusCode: 200, body: {} };
+        }
+      }
     },
-  };
+  });
+  return Object.assign(server, { trackUrl: `${server.url}/api/v1`, operations });
 }

@@ -16,8 +16,6 @@ export {
   type CustomerioFake,
   type CustomerioSite,
   type RecordedOperation,
-  type RecordedRequest,
-  type ScriptedResponse,
   startCustomerioFake,
 } from './fake.ts';
 export { customerioManifest, customerioRegions } from './manifest.ts';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type FakeReply, type FakeServer, startFakeServer } from '../fake-server.ts';
+import { RateWindow } from '../rate-window.ts';
 import { DISCORD_PATH, discordPayloadProblems } from './contract.ts';
 
 /**
@@ -26,33 +26,21 @@ export interface DiscordMessage {
   body: Record<string, unknown>;
 }
 
-export interface DiscordRejection {
-  method: string;
-  path: string;
-  statusCode: number;
-  code?: number;
-  message: string;
-}
+export type { Refusal as DiscordRejection } from '../fake-server.ts';
 
-export interface DiscordFake {
-  url: string;
+export interface DiscordFake extends FakeServer {
   received: DiscordMessage[];
-  rejected: DiscordRejection[];
-  close(): Promise<void>;
 }
 
 /** Discord's default upload limit; a JSON body past it is refused. */
 const READ_LIMIT = 8 * 1024 * 1024;
 
-async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > READ_LIMIT) return undefined;
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks);
+function json(
+  statusCode: number,
+  body: Record<string, unknown>,
+  headers: Record<string, string> = {},
+): FakeReply {
+  return { statusCode, body, headers, ...(statusCode >= 300 ? { reason: String(body.message) } : {}) };
 }
 
 /** `payload.embeds[0].title` → `{ embeds: { 0: { title: { _errors: [...] } } } }`, as Discord nests them. */
@@ -77,102 +65,86 @@ function errorTree(problems: { field: string; message: string }[]): Record<strin
 
 export async function startDiscordFake(options: DiscordFakeOptions): Promise<DiscordFake> {
   const received: DiscordMessage[] = [];
-  const rejected: DiscordRejection[] = [];
   const tokens = new Map(options.webhooks.map((hook) => [hook.id, hook.token]));
-  const sent = new Map<string, number[]>();
+  const limit = options.rateLimitPerSecond;
+  const rate = new RateWindow(limit, 1000);
 
-  const handle = async (req: IncomingMessage, res: ServerResponse) => {
-    const url = new URL(req.url ?? '/', 'http://fake');
-    const path = url.pathname;
-    const method = req.method ?? 'GET';
-    const json = (
-      statusCode: number,
-      body: Record<string, unknown>,
-      headers: Record<string, string> = {},
-    ) => {
-      if (statusCode >= 300) {
-        rejected.push({
-          method,
-          path,
-          statusCode,
-          code: typeof body.code === 'number' ? body.code : undefined,
-          message: String(body.message),
+  /** Discord's bucket headers, sent only when the fake has a limit. */
+  const rateHeaders = (id: string, remaining: number, resetAfter: number): Record<string, string> =>
+    limit === undefined
+      ? {}
+      : {
+          'x-ratelimit-limit': String(limit),
+          'x-ratelimit-remaining': String(remaining),
+          'x-ratelimit-reset': ((Date.now() + resetAfter * 1000) / 1000).toFixed(3),
+          'x-ratelimit-reset-after': resetAfter.toFixed(3),
+          'x-ratelimit-bucket': `webhook-${id}`,
+        };
+
+  const server = await startFakeServer({
+    maxBodyBytes: READ_LIMIT,
+    contentType: 'application/json',
+    reset() {
+      received.length = 0;
+      rate.clear();
+    },
+    handle(request) {
+      const { url, path } = request;
+      const match = DISCORD_PATH.exec(path);
+      if (!match) return json(404, { message: '404: Not Found', code: 0 });
+      const [, id, token] = match as unknown as [string, string, string];
+      if (!tokens.has(id)) return json(404, { message: 'Unknown Webhook', code: 10015 });
+      if (tokens.get(id) !== token) return json(401, { message: 'Invalid Webhook Token', code: 50027 });
+      if (request.method !== 'POST') return json(405, { message: '405: Method Not Allowed', code: 0 });
+
+      const admitted = rate.admit(id);
+      if (!admitted.admitted) {
+        const resetAfter = Math.max(0.001, admitted.resetMs / 1000);
+        return json(
+          429,
+          {
+            message: 'You are being rate limited.',
+            retry_after: Number(resetAfter.toFixed(3)),
+            global: false,
+          },
+          {
+            ...rateHeaders(id, 0, resetAfter),
+            'retry-after': String(Math.ceil(resetAfter)),
+            'x-ratelimit-scope': 'shared',
+            'x-ratelimit-global': 'false',
+          },
+        );
+      }
+      const headersOut = rateHeaders(id, admitted.remaining, 1);
+      const scripted = request.scripted();
+      if (scripted) return scripted;
+
+      if (request.tooLarge) return json(413, { message: 'Request entity too large', code: 40005 });
+      const type = (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+      if (type !== 'application/json')
+        return json(400, { message: 'Cannot send an empty message', code: 50006 });
+      const body = request.json(() =>
+        json(400, { message: 'The request body contains invalid JSON.', code: 50109 }),
+      );
+      const problems = discordPayloadProblems(body);
+      if (problems.some((problem) => problem.code === 50035)) {
+        return json(400, {
+          message: 'Invalid Form Body',
+          code: 50035,
+          errors: errorTree(problems.filter((problem) => problem.code === 50035)),
         });
       }
-      res.writeHead(statusCode, { 'content-type': 'application/json', ...headers });
-      res.end(JSON.stringify(body));
-    };
-    const match = DISCORD_PATH.exec(path);
-    if (!match) return json(404, { message: '404: Not Found', code: 0 });
-    const [, id, token] = match as unknown as [string, string, string];
-    if (!tokens.has(id)) return json(404, { message: 'Unknown Webhook', code: 10015 });
-    if (tokens.get(id) !== token) return json(401, { message: 'Invalid Webhook Token', code: 50027 });
-    if (method !== 'POST') return json(405, { message: '405: Method Not Allowed', code: 0 });
+      if (problems.length > 0) return json(400, { message: 'Cannot send an empty message', code: 50006 });
 
-    const now = Date.now();
-    const limit = options.rateLimitPerSecond;
-    const recent = (sent.get(id) ?? []).filter((at) => now - at < 1000);
-    const rateHeaders = (remaining: number, resetAfter: number): Record<string, string> =>
-      limit === undefined
-        ? {}
-        : {
-            'x-ratelimit-limit': String(limit),
-            'x-ratelimit-remaining': String(remaining),
-            'x-ratelimit-reset': ((now + resetAfter * 1000) / 1000).toFixed(3),
-            'x-ratelimit-reset-after': resetAfter.toFixed(3),
-            'x-ratelimit-bucket': `webhook-${id}`,
-          };
-    if (limit !== undefined && recent.length >= limit) {
-      const resetAfter = Math.max(0.001, (1000 - (now - recent[0]!)) / 1000);
-      sent.set(id, recent);
-      return json(
-        429,
-        { message: 'You are being rate limited.', retry_after: Number(resetAfter.toFixed(3)), global: false },
-        {
-          ...rateHeaders(0, resetAfter),
-          'retry-after': String(Math.ceil(resetAfter)),
-          'x-ratelimit-scope': 'shared',
-          'x-ratelimit-global': 'false',
-        },
-      );
-    }
-    if (limit !== undefined) sent.set(id, [...recent, now]);
-    const headersOut = rateHeaders(limit === undefined ? 0 : limit - recent.length - 1, 1);
-
-    const raw = await readBody(req);
-    if (raw === undefined) return json(413, { message: 'Request entity too large', code: 40005 });
-    const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
-    if (type !== 'application/json')
-      return json(400, { message: 'Cannot send an empty message', code: 50006 });
-    let body: unknown;
-    try {
-      body = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(raw));
-    } catch {
-      return json(400, { message: 'The request body contains invalid JSON.', code: 50109 });
-    }
-    const problems = discordPayloadProblems(body);
-    if (problems.some((problem) => problem.code === 50035)) {
-      return json(400, {
-        message: 'Invalid Form Body',
-        code: 50035,
-        errors: errorTree(problems.filter((problem) => problem.code === 50035)),
+      const message = body as Record<string, unknown>;
+      received.push({
+        webhookId: id,
+        path,
+        query: Object.fromEntries(url.searchParams),
+        headers: request.headers,
+        body: message,
       });
-    }
-    if (problems.length > 0) return json(400, { message: 'Cannot send an empty message', code: 50006 });
-
-    const headers: Record<string, string> = {};
-    for (const [name, value] of Object.entries(req.headers)) {
-      if (typeof value === 'string') headers[name] = value;
-    }
-    const message = body as Record<string, unknown>;
-    received.push({
-      webhookId: id,
-      path,
-      query: Object.fromEntries(url.searchParams),
-      headers,
-      body: message,
-    });
-    if (url.searchParams.get('wait') === 'true') {
+      if (url.searchParams.get('wait') !== 'true') return { statusCode: 204, headers: headersOut };
       return json(
         200,
         {
@@ -184,27 +156,7 @@ export async function startDiscordFake(options: DiscordFakeOptions): Promise<Dis
         },
         headersOut,
       );
-    }
-    res.writeHead(204, headersOut);
-    res.end();
-  };
-
-  const server = createServer((req, res) => {
-    handle(req, res).catch(() => {
-      if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
-      res.end('{"message":"500: Internal Server Error","code":0}');
-    });
+    },
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    received,
-    rejected,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.closeAllConnections();
-        server.close((error) => (error ? reject(error) : resolve()));
-      }),
-  };
+  return Object.assign(server, { received });
 }

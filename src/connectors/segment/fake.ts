@@ -1,5 +1,6 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { basicCredentials } from '../authorization-header.ts';
+import { type FakeServer, refuse, startFakeServer } from '../fake-server.ts';
+import { RateWindow } from '../rate-window.ts';
 import {
   isIso8601,
   isJsonObject,
@@ -48,21 +49,9 @@ export interface DroppedCall {
   message: unknown;
 }
 
-/** A request answered with an error status. */
-export interface RejectedRequest {
-  method: string;
-  path: string;
-  statusCode: number;
-  reason: string;
-}
-
-export interface SegmentFake {
-  /** `http://127.0.0.1:PORT`, the `host` for the SDK. */
-  url: string;
+export interface SegmentFake extends FakeServer {
   received: AcceptedCall[];
   dropped: DroppedCall[];
-  rejected: RejectedRequest[];
-  close(): Promise<void>;
 }
 
 const SINGLE_PATHS: ReadonlyMap<string, SegmentCallType> = new Map(
@@ -70,18 +59,9 @@ const SINGLE_PATHS: ReadonlyMap<string, SegmentCallType> = new Map(
 );
 /** `/v1/import` is the legacy alias of batch that the Ruby SDK still uses. */
 const BATCH_PATHS = new Set(['/v1/batch', '/v1/import']);
-/** Bodies are read whole up to this size; anything larger is rejected unread. */
-const READ_LIMIT = 4 * 1024 * 1024;
 
-class HttpError extends Error {
-  readonly statusCode: number;
-  readonly headers: Record<string, string>;
-
-  constructor(statusCode: number, message: string, headers: Record<string, string> = {}) {
-    super(message);
-    this.statusCode = statusCode;
-    this.headers = headers;
-  }
+function error(statusCode: number, reason: string, headers?: Record<string, string>) {
+  return { statusCode, body: { error: reason }, reason, ...(headers ? { headers } : {}) };
 }
 
 function nonEmpty(value: unknown): boolean {
@@ -117,49 +97,36 @@ function dropReason(call: Record<string, unknown>, type: SegmentCallType): strin
   return undefined;
 }
 
-function headersOf(request: IncomingMessage): Record<string, string> {
-  const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(request.headers)) {
-    if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
-  }
-  return headers;
-}
-
 /** Basic `base64(writeKey + ":")` or `writeKey` in the body; both, if present, must name the same source. */
 function authenticate(
-  headers: Record<string, string>,
+  authorization: string | undefined,
   body: Record<string, unknown>,
   writeKeys: ReadonlySet<string>,
 ): { writeKey: string; auth: 'basic' | 'body' } {
   let headerKey: string | undefined;
-  const authorization = headers.authorization;
   if (authorization !== undefined) {
-    const match = /^Basic\s+([A-Za-z0-9+/]+={0,2})$/i.exec(authorization.trim());
-    if (!match) {
-      throw new HttpError(401, 'the Authorization header must be Basic base64(writeKey + ":")');
+    const basic = basicCredentials(authorization);
+    if (!basic) refuse(error(401, 'the Authorization header must be Basic base64(writeKey + ":")'));
+    if (basic.password === undefined) {
+      refuse(error(401, 'Basic credentials must be base64(writeKey + ":"), with the colon'));
     }
-    const decoded = Buffer.from(match[1]!, 'base64').toString('utf8');
-    const colon = decoded.indexOf(':');
-    if (colon < 0) {
-      throw new HttpError(401, 'Basic credentials must be base64(writeKey + ":"), with the colon');
+    if (basic.password !== '') {
+      refuse(error(401, 'Basic credentials must have an empty password: base64(writeKey + ":")'));
     }
-    if (decoded.slice(colon + 1) !== '') {
-      throw new HttpError(401, 'Basic credentials must have an empty password: base64(writeKey + ":")');
-    }
-    headerKey = decoded.slice(0, colon);
+    headerKey = basic.user;
   }
   const bodyKey = body.writeKey;
   if (bodyKey !== undefined && typeof bodyKey !== 'string') {
-    throw new HttpError(401, 'writeKey in the body must be a string');
+    refuse(error(401, 'writeKey in the body must be a string'));
   }
   if (headerKey === undefined && bodyKey === undefined) {
-    throw new HttpError(401, 'no Write Key: send Basic auth or writeKey in the body');
+    refuse(error(401, 'no Write Key: send Basic auth or writeKey in the body'));
   }
   if (headerKey !== undefined && bodyKey !== undefined && headerKey !== bodyKey) {
-    throw new HttpError(401, 'the Write Key in the body is not the one in the Authorization header');
+    refuse(error(401, 'the Write Key in the body is not the one in the Authorization header'));
   }
   const writeKey = (headerKey ?? bodyKey) as string;
-  if (!writeKeys.has(writeKey)) throw new HttpError(401, 'unknown Write Key');
+  if (!writeKeys.has(writeKey)) refuse(error(401, 'unknown Write Key'));
   return { writeKey, auth: headerKey !== undefined ? 'basic' : 'body' };
 }
 
@@ -178,145 +145,81 @@ export async function startSegmentFake(options: SegmentFakeOptions): Promise<Seg
   const writeKeys = new Set(options.writeKeys);
   const received: AcceptedCall[] = [];
   const dropped: DroppedCall[] = [];
-  const rejected: RejectedRequest[] = [];
-  /** When each request of the last second was admitted. */
-  const window: number[] = [];
+  const rate = new RateWindow(options.rateLimitPerSecond, 1000);
 
-  function admit(): void {
-    const limit = options.rateLimitPerSecond;
-    if (limit === undefined) return;
-    const now = Date.now();
-    while (window.length > 0 && window[0]! <= now - 1000) window.shift();
-    if (window.length >= limit) {
-      const seconds = String(Math.max(1, Math.ceil((window[0]! + 1000 - now) / 1000)));
-      throw new HttpError(429, 'rate limit exceeded', {
-        'retry-after': seconds,
-        'x-ratelimit-reset': seconds,
-      });
-    }
-    window.push(now);
-  }
-
-  async function readBody(request: IncomingMessage): Promise<Buffer | undefined> {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const chunk of request as AsyncIterable<Buffer>) {
-      size += chunk.length;
-      if (size <= READ_LIMIT) chunks.push(chunk);
-    }
-    return size > READ_LIMIT ? undefined : Buffer.concat(chunks);
-  }
-
-  function handle(request: IncomingMessage, raw: Buffer | undefined, path: string): void {
-    const single = SINGLE_PATHS.get(path);
-    const isBatch = BATCH_PATHS.has(path);
-    if (!single && !isBatch) throw new HttpError(404, `no endpoint ${path}`);
-    if (request.method !== 'POST') throw new HttpError(405, 'only POST', { allow: 'POST' });
-    admit();
-    const headers = headersOf(request);
-    const mediaType = (headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
-    if (mediaType !== 'application/json') throw new HttpError(400, 'Content-Type must be application/json');
-    const limit = isBatch ? MAX_BATCH_BYTES : MAX_CALL_BYTES;
-    if (raw === undefined || raw.length > limit) {
-      throw new HttpError(400, `the request is over ${limit / 1024} KB`);
-    }
-    let body: unknown;
-    try {
-      body = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(raw));
-    } catch {
-      throw new HttpError(400, 'invalid JSON');
-    }
-    if (!isJsonObject(body)) throw new HttpError(400, 'the body must be a JSON object');
-    const { writeKey, auth } = authenticate(headers, body, writeKeys);
-
-    const accept = (type: SegmentCallType, message: Record<string, unknown>) => {
-      received.push({ path, type, headers, body, message, writeKey, auth });
-    };
-    const drop = (reason: string, message: unknown) => {
-      dropped.push({ path, writeKey, reason, message });
-    };
-
-    if (single) {
-      const { writeKey: _key, ...message } = body;
-      if (message.type !== undefined && message.type !== single) {
-        drop(`type ${JSON.stringify(message.type)} on the ${single} endpoint`, message);
-        return;
+  const server = await startFakeServer({
+    maxBodyBytes: MAX_BATCH_BYTES,
+    contentType: 'application/json',
+    reset() {
+      received.length = 0;
+      dropped.length = 0;
+      rate.clear();
+    },
+    handle(request) {
+      const { path, headers } = request;
+      const single = SINGLE_PATHS.get(path);
+      const isBatch = BATCH_PATHS.has(path);
+      if (!single && !isBatch) return error(404, `no endpoint ${path}`);
+      if (request.method !== 'POST') return error(405, 'only POST', { allow: 'POST' });
+      const admitted = rate.admit();
+      if (!admitted.admitted) {
+        const seconds = String(Math.max(1, Math.ceil(admitted.resetMs / 1000)));
+        return error(429, 'rate limit exceeded', { 'retry-after': seconds, 'x-ratelimit-reset': seconds });
       }
-      const reason = dropReason(message, single);
-      if (reason) drop(reason, message);
-      else accept(single, message);
-      return;
-    }
-
-    const { batch } = body;
-    if (!Array.isArray(batch)) throw new HttpError(400, 'batch must be an array');
-    for (const item of batch) {
-      if (serializedBytes(item) > MAX_CALL_BYTES)
-        throw new HttpError(400, 'a call in the batch is over 32 KB');
-    }
-    if (batch.length > MAX_BATCH_ITEMS) {
-      for (const item of batch) drop(`the batch has more than ${MAX_BATCH_ITEMS} calls`, item);
-      return;
-    }
-    for (const item of batch) {
-      if (!isJsonObject(item) || !SEGMENT_CALL_TYPES.includes(item.type as SegmentCallType)) {
-        drop('a batch item without a valid type', item);
-        continue;
+      const mediaType = (headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+      if (mediaType !== 'application/json') return error(400, 'Content-Type must be application/json');
+      const limit = isBatch ? MAX_BATCH_BYTES : MAX_CALL_BYTES;
+      if (request.tooLarge || request.body.length > limit) {
+        return error(400, `the request is over ${limit / 1024} KB`);
       }
-      const type = item.type as SegmentCallType;
-      const message = mergeBatchDefaults(item, body);
-      const reason = dropReason(message, type);
-      if (reason) drop(reason, message);
-      else accept(type, message);
-    }
-  }
+      const body = request.json(() => error(400, 'invalid JSON'));
+      if (!isJsonObject(body)) return error(400, 'the body must be a JSON object');
+      const { writeKey, auth } = authenticate(headers.authorization, body, writeKeys);
+      const scripted = request.scripted();
+      if (scripted) return scripted;
 
-  function reply(response: ServerResponse, statusCode: number, body: unknown, headers = {}) {
-    response.writeHead(statusCode, { 'content-type': 'application/json', ...headers });
-    response.end(JSON.stringify(body));
-  }
+      const accept = (type: SegmentCallType, message: Record<string, unknown>) => {
+        received.push({ path, type, headers, body, message, writeKey, auth });
+      };
+      const drop = (reason: string, message: unknown) => {
+        dropped.push({ path, writeKey, reason, message });
+      };
+      const success = { statusCode: 200, body: { success: true } };
 
-  const server = createServer((request, response) => {
-    const path = new URL(request.url ?? '/', 'http://fake').pathname;
-    readBody(request)
-      .then((raw) => {
-        handle(request, raw, path);
-        reply(response, 200, { success: true });
-      })
-      .catch((error: unknown) => {
-        const failure =
-          error instanceof HttpError
-            ? error
-            : new HttpError(500, `fake failure: ${(error as Error).message}`);
-        rejected.push({
-          method: request.method ?? '',
-          path,
-          statusCode: failure.statusCode,
-          reason: failure.message,
-        });
-        if (!response.headersSent)
-          reply(response, failure.statusCode, { error: failure.message }, failure.headers);
-      });
+      if (single) {
+        const { writeKey: _key, ...message } = body;
+        if (message.type !== undefined && message.type !== single) {
+          drop(`type ${JSON.stringify(message.type)} on the ${single} endpoint`, message);
+          return success;
+        }
+        const reason = dropReason(message, single);
+        if (reason) drop(reason, message);
+        else accept(single, message);
+        return success;
+      }
+
+      const { batch } = body;
+      if (!Array.isArray(batch)) return error(400, 'batch must be an array');
+      if (batch.some((item) => serializedBytes(item) > MAX_CALL_BYTES)) {
+        return error(400, 'a call in the batch is over 32 KB');
+      }
+      if (batch.length > MAX_BATCH_ITEMS) {
+        for (const item of batch) drop(`the batch has more than ${MAX_BATCH_ITEMS} calls`, item);
+        return success;
+      }
+      for (const item of batch) {
+        if (!isJsonObject(item) || !SEGMENT_CALL_TYPES.includes(item.type as SegmentCallType)) {
+          drop('a batch item without a valid type', item);
+          continue;
+        }
+        const type = item.type as SegmentCallType;
+        const message = mergeBatchDefaults(item, body);
+        const reason = dropReason(message, type);
+        if (reason) drop(reason, message);
+        else accept(type, message);
+      }
+      return success;
+    },
   });
-
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
-
-  return {
-    url: `http://127.0.0.1:${port}`,
-    received,
-    dropped,
-    rejected,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
-        server.closeAllConnections();
-      }),
-  };
+  return Object.assign(server, { received, dropped });
 }

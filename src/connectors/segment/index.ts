@@ -9,7 +9,6 @@ export { checkSegmentRequest } from './contract.ts';
 export {
   type AcceptedCall,
   type DroppedCall,
-  type RejectedRequest,
   type SegmentFake,
   type SegmentFakeOptions,
   startSegmentFake,

@@ -19,7 +19,6 @@ export {
   type TeamsFake,
   type TeamsFakeOptions,
   type TeamsMessage,
-  type TeamsRejection,
   THROTTLED_BODY,
 } from './fake.ts';
 export { teamsManifest, teamsRegions } from './manifest.ts';
