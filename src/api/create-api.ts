@@ -1,6 +1,7 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { cors } from 'hono/cors';
 import { requestId } from 'hono/request-id';
+import { alertRoutes } from './alert-routes.ts';
 import { appRoutes } from './app-routes.ts';
 import { attemptRoutes } from './attempt-routes.ts';
 import { createAuthenticator, requireOperator } from './auth.ts';
@@ -64,6 +65,7 @@ export function createApi(options: ApiOptions) {
   api.use('/api/v1/*', idempotency(options.store));
 
   api.route('/', appRoutes(options));
+  api.route('/', alertRoutes(options));
   api.route('/', eventTypeRoutes(options));
   api.route('/', endpointRoutes(options));
   api.route('/', messageRoutes(options));
