@@ -26,19 +26,25 @@ const SECURITY_HEADERS = {
 const NOT_BUILT = `<!doctype html><html lang="en"><meta charset="utf-8"><title>Switchyard</title>
 <p>The dashboard is not built. Run <code>npm run build:web</code> (or <code>npm start</code>, which builds it) and reload.</p></html>`;
 
-/** Paths the API answers; everything else that is a GET belongs to the dashboard. */
-function isApiPath(pathname: string): boolean {
+/** Files copied from `public/` to the root of the build, such as the favicon. */
+const ROOT_FILE = /^\/[\w-]+\.(svg|ico|png)$/;
+
+/**
+ * The paths the single-page app owns: its pages (sign-in, the app-portal landing, one app's pages) and its
+ * files. Every other path stays with the API and its other routes (`/api/…`, `/metrics`, `/docs`).
+ */
+function isDashboardPath(pathname: string): boolean {
   return (
-    pathname === '/api' ||
-    pathname.startsWith('/api/') ||
-    pathname === '/metrics' ||
-    pathname === '/docs' ||
-    pathname.startsWith('/docs/')
+    pathname === '/' ||
+    pathname === '/app-portal' ||
+    pathname.startsWith('/app/') ||
+    pathname.startsWith('/assets/') ||
+    ROOT_FILE.test(pathname)
   );
 }
 
 /**
- * Serves the built dashboard from `dir`: hashed files under `/assets/` cached for a year, any other GET path
+ * Serves the built dashboard from `dir`: hashed files under `/assets/` cached for a year, every page path
  * answered with `index.html` (revalidated each time) so that the single-page app can route it. Answers
  * `undefined` for requests that belong to the API.
  */
@@ -72,7 +78,7 @@ export function createDashboardHandler(dir: string) {
   return async function handle(request: Request): Promise<Response | undefined> {
     if (request.method !== 'GET' && request.method !== 'HEAD') return undefined;
     const { pathname } = new URL(request.url);
-    if (isApiPath(pathname)) return undefined;
+    if (!isDashboardPath(pathname)) return undefined;
     const name = pathname.slice(1);
     if (pathname.startsWith('/assets/')) {
       const valid = /^assets\/[\w.-]+$/.test(name);
@@ -80,9 +86,10 @@ export function createDashboardHandler(dir: string) {
       if (!content) return respond(request, 'Not found', '.txt', 'no-store', 404);
       return respond(request, content, name, 'public, max-age=31536000, immutable');
     }
-    if (/^[\w-]+\.(svg|ico|png)$/.test(name)) {
+    if (ROOT_FILE.test(pathname)) {
       const content = await load(name);
-      if (content) return respond(request, content, name, 'no-cache');
+      if (!content) return respond(request, 'Not found', '.txt', 'no-store', 404);
+      return respond(request, content, name, 'no-cache');
     }
     const index = await load('index.html');
     if (!index) return respond(request, NOT_BUILT, 'index.html', 'no-store', 503);

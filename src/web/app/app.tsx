@@ -4,6 +4,7 @@ import { AddEndpointPage } from './pages/add-endpoint-page.tsx';
 import { AppPickerPage } from './pages/app-picker-page.tsx';
 import { EndpointDetailPage } from './pages/endpoint-detail-page.tsx';
 import { EndpointsPage } from './pages/endpoints-page.tsx';
+import { EventCatalogPage } from './pages/event-catalog-page.tsx';
 import { LogsPage } from './pages/logs-page.tsx';
 import { PortalSignInPage } from './pages/portal-sign-in-page.tsx';
 import { SignInPage } from './pages/sign-in-page.tsx';
@@ -17,6 +18,7 @@ function AppPages({ appId, rest }: { appId: string; rest: string[] }) {
   if (section === 'endpoints' && id === 'new') page = <AddEndpointPage appId={appId} />;
   else if (section === 'endpoints' && id) page = <EndpointDetailPage appId={appId} endpointId={id} />;
   else if (section === 'logs') page = <LogsPage appId={appId} />;
+  else if (section === 'catalog') page = <EventCatalogPage />;
   else page = <EndpointsPage appId={appId} />;
   return <AppLayout appId={appId}>{page}</AppLayout>;
 }

@@ -1,0 +1,47 @@
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TestServer } from '../../server/testing.ts';
+import { type BrowserSession, launchBrowser, screenshot } from './browser.ts';
+import { operatorApi, startDashboardServer } from './dashboard-harness.ts';
+import { visible } from './merchant-flow.ts';
+
+describe('Dashboard: the event catalog', () => {
+  let server: TestServer;
+  let browser: BrowserSession;
+  let page: Page;
+  let consoleErrors: string[];
+
+  beforeAll(async () => {
+    server = await startDashboardServer();
+    browser = await launchBrowser();
+    ({ page, consoleErrors } = await browser.newPage());
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('is a searchable tree grouped by resource, with description, example and schema', async () => {
+    const operator = operatorApi(server);
+    const app = await operator.createApp('Acme Catalog');
+    await page.goto(await operator.portalLink(app.id));
+    await page.getByRole('link', { name: 'Event catalog' }).click();
+    const tree = page.getByRole('navigation', { name: 'Event types' });
+    await visible(tree.getByText('refund', { exact: true }));
+
+    await page.getByLabel('Search events').fill('refund');
+    expect(await tree.getByRole('button').allTextContents()).toEqual(['refund.failed', 'refund.succeeded']);
+    await tree.getByRole('button', { name: 'refund.succeeded' }).click();
+    await visible(page.getByRole('heading', { name: 'refund.succeeded' }));
+    const example = JSON.parse((await page.getByTestId('event-example').textContent()) ?? '{}');
+    expect(example).toMatchObject({ type: 'refund.succeeded', data: expect.any(Object) });
+    await page.getByText('Schema', { exact: true }).click();
+    expect(await page.locator('details pre').textContent()).toContain('"properties"');
+    expect(page.url()).toContain('event=refund.succeeded');
+    await screenshot(page, 'event-catalog');
+
+    await page.getByLabel('Search events').fill('no such event');
+    await visible(page.getByText('No event type matches'));
+    expect(consoleErrors).toEqual([]);
+  });
+});
