@@ -1,6 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { findEventType } from '../catalog/index.ts';
 import type { BackgroundTask, BackgroundTaskKind } from '../db/index.ts';
+import { idTime } from '../secrets/index.ts';
 import { invalidField, notFound } from './api-error.ts';
 import { requireEndpoint } from './auth.ts';
 import {
@@ -25,11 +26,22 @@ const backgroundTaskOutSchema = z
       since: z.string(),
       until: z.string(),
       processed: z.number().int().openapi({ description: 'Deliveries queued so far' }),
+      progress: z.number().min(0).max(1).openapi({
+        description: 'Share of the window scanned so far, from 0 to 1 (1 once finished)',
+      }),
       error: z.string().nullable(),
     }),
     updatedAt: z.string(),
   })
   .openapi('BackgroundTaskOut');
+
+/** How far through its window a task is: message ids carry their creation time, and the cursor is one. */
+function progressOf(task: BackgroundTask): number {
+  if (task.status === 'finished') return 1;
+  if (!task.cursor) return 0;
+  const span = task.until.getTime() - task.since.getTime();
+  return Math.min(1, Math.max(0, (idTime(task.cursor).getTime() - task.since.getTime()) / span));
+}
 
 function toBackgroundTaskOut(task: BackgroundTask): z.infer<typeof backgroundTaskOutSchema> {
   return {
@@ -42,6 +54,7 @@ function toBackgroundTaskOut(task: BackgroundTask): z.infer<typeof backgroundTas
       since: task.since.toISOString(),
       until: task.until.toISOString(),
       processed: task.processed,
+      progress: progressOf(task),
       error: task.error,
     },
     updatedAt: task.updatedAt.toISOString(),

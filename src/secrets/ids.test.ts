@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createId, idFloor } from './ids.ts';
+import { createId, idFloor, idTime } from './ids.ts';
 
 describe('createId', () => {
   it('has the prefix and 27 base62 characters, as Svix ids do', () => {
@@ -18,5 +18,12 @@ describe('createId', () => {
     const id = createId('msg', at);
     expect(id > idFloor('msg', new Date(at))).toBe(true);
     expect(id < idFloor('msg', new Date(at + 1))).toBe(true);
+  });
+
+  it('tells when an id was created', () => {
+    // Later than every id made so far in this process, which createId never goes back before.
+    const at = Date.now() + 60_123;
+    expect(idTime(createId('msg', at)).getTime()).toBe(at);
+    expect(idTime(idFloor('msg', new Date(at))).getTime()).toBe(at);
   });
 });

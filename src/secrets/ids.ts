@@ -44,6 +44,13 @@ export function idFloor(prefix: IdPrefix, time: Date): string {
   return `${prefix}_${encodeBigint(BigInt(time.getTime()) << RANDOM_BITS, ID_BODY_LENGTH)}`;
 }
 
+/** When an id was created: the milliseconds its first 48 bits carry. */
+export function idTime(id: string): Date {
+  let value = 0n;
+  for (const char of id.slice(id.indexOf('_') + 1)) value = value * 62n + BigInt(BASE62.indexOf(char));
+  return new Date(Number(value >> RANDOM_BITS));
+}
+
 export function hasIdPrefix(value: string, prefix: IdPrefix): boolean {
   return value.startsWith(`${prefix}_`);
 }
