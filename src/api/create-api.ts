@@ -2,6 +2,7 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import { cors } from 'hono/cors';
 import { requestId } from 'hono/request-id';
 import { alertRoutes } from './alert-routes.ts';
+import { activityRoutes } from './activity-routes.ts';
 import { appRoutes } from './app-routes.ts';
 import { attemptRoutes } from './attempt-routes.ts';
 import { createAuthenticator, requireOperator } from './auth.ts';
@@ -73,6 +74,7 @@ export function createApi(options: ApiOptions) {
   api.route('/', replayRoutes(options));
   api.route('/', transformationRoutes(options));
   api.route('/', connectorRoutes(options));
+  api.route('/', activityRoutes(options));
   api.route('/', authRoutes(options, authenticator));
   return api;
 }
