@@ -16,6 +16,8 @@ export interface FakeRequest {
   path: string;
   /** Names in lower case; a repeated header's values joined with ", ". */
   headers: Record<string, string>;
+  /** The Content-Type without its parameters, in lower case (`application/json`); empty when none. */
+  mediaType: string;
   /** The body, cut off at the fake's `maxBodyBytes`. */
   body: Buffer;
   /** The body was longer than `maxBodyBytes`: the vendor's answer to an oversize body is due. */
@@ -147,11 +149,13 @@ export async function startFakeServer(options: FakeServerOptions): Promise<FakeS
     readBody(incoming, limit).then(
       async ({ body, tooLarge }) => {
         const url = new URL(incoming.url ?? '/', 'http://fake');
+        const headers = flatHeaders(incoming);
         const request: FakeRequest = {
           method: incoming.method ?? 'GET',
           url,
           path: url.pathname,
-          headers: flatHeaders(incoming),
+          headers,
+          mediaType: (headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase(),
           body,
           tooLarge,
           json(invalid) {

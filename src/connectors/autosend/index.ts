@@ -8,7 +8,6 @@ export {
   type AcceptedCall,
   type AutosendFake,
   type AutosendFakeOptions,
-  type ScriptedResponse,
   startAutosendFake,
 } from './fake.ts';
 export { autosendManifest, autosendRegions } from './manifest.ts';

@@ -8,8 +8,6 @@ export {
   type CloseFake,
   type CloseFakeOptions,
   type CloseRecord,
-  type RecordedRequest,
-  type ScriptedResponse,
   startCloseFake,
 } from './fake.ts';
 export { closeManifest, closeRegions } from './manifest.ts';

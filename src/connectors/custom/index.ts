@@ -10,7 +10,6 @@ export {
   type CustomApiFake,
   type CustomApiFakeOptions,
   type CustomApiRequest,
-  type CustomApiScriptedResponse,
   startCustomApiFake,
 } from './fake.ts';
 export {

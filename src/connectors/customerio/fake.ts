@@ -230,13 +230,12 @@ export async function startCustomerioFake(options: { sites: CustomerioSite[] }):
           headers: { allow: route.method },
         };
       }
-      const contentType = headers['content-type'] ?? '';
-      if (!/^application\/json\s*(;|$)/i.test(contentType)) {
+      if (request.mediaType !== 'application/json') {
         return errorsReply(400, [
           problem(
             'invalid',
             '',
-            `the body must be JSON (Content-Type: application/json), not ${contentType || 'none'}`,
+            `the body must be JSON (Content-Type: application/json), not ${headers['content-type'] || 'none'}`,
           ),
         ]);
       }

@@ -1,5 +1,6 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { bearerToken } from '../authorization-header.ts';
+import { type FakeReply, type FakeServer, startFakeServer } from '../fake-server.ts';
+import { RateWindow } from '../rate-window.ts';
 import { BODY_MAX_BYTES, PAYMENTS_PATH, paymentProblems } from './contract.ts';
 
 /** One payment the fake DataFast API recorded. */
@@ -10,26 +11,9 @@ export interface AcceptedCall {
   body: Record<string, unknown>;
 }
 
-export interface ScriptedResponse {
-  statusCode: number;
-  body?: unknown;
-  headers?: Record<string, string>;
-}
-
-export interface DatafastFake {
-  url: string;
+export interface DatafastFake extends FakeServer {
   /** Payments recorded, once per transaction_id. */
   received: AcceptedCall[];
-  requests: {
-    method: string;
-    path: string;
-    statusCode: number;
-    headers: Record<string, string>;
-    body: string;
-  }[];
-  respondWith(...responses: ScriptedResponse[]): void;
-  reset(): void;
-  close(): Promise<void>;
 }
 
 export interface DatafastFakeOptions {
@@ -40,16 +24,11 @@ export interface DatafastFakeOptions {
   rateLimitPerSecond?: number;
 }
 
-interface Reply {
-  statusCode: number;
-  body: unknown;
-  headers?: Record<string, string>;
-}
-
 /** DataFast's error body is not in the reference [unverified]; the fake answers `{status: "error", error}`. */
-const fail = (statusCode: number, message: string, headers?: Record<string, string>): Reply => ({
+const fail = (statusCode: number, message: string, headers?: Record<string, string>): FakeReply => ({
   statusCode,
   body: { status: 'error', error: { code: statusCode, message } },
+  reason: message,
   ...(headers ? { headers } : {}),
 });
 
@@ -59,108 +38,52 @@ const fail = (statusCode: number, message: string, headers?: Record<string, stri
  */
 export async function startDatafastFake(options: DatafastFakeOptions): Promise<DatafastFake> {
   const received: AcceptedCall[] = [];
-  const requests: DatafastFake['requests'] = [];
-  const scripted: ScriptedResponse[] = [];
   const transactions = new Set<string>();
-  let window = { second: 0, count: 0 };
+  const rate = new RateWindow(options.rateLimitPerSecond, 1000);
 
-  function handle(method: string, path: string, headers: Record<string, string>, raw: Buffer): Reply {
-    const apiKey = /^Bearer\s+(\S+)\s*$/i.exec(headers.authorization ?? '')?.[1];
-    if (!apiKey || !options.apiKeys.includes(apiKey)) return fail(401, 'Invalid API key');
-    const next = scripted.shift();
-    if (next) return { statusCode: next.statusCode, body: next.body ?? '', headers: next.headers ?? {} };
-    if (options.rateLimitPerSecond !== undefined) {
-      const second = Math.floor(Date.now() / 1000);
-      if (window.second !== second) window = { second, count: 0 };
-      if (++window.count > options.rateLimitPerSecond)
-        return fail(429, 'Too many requests', { 'retry-after': '1' });
-    }
-    if (path !== PAYMENTS_PATH) return fail(404, `Not found: ${path}`);
-    if (method !== 'POST') return fail(405, `${method} is not allowed; use POST`);
-    if (raw.length > BODY_MAX_BYTES) return fail(413, 'Request body too large');
-    if (!/^application\/json\s*(;|$)/i.test(headers['content-type'] ?? '')) {
-      return fail(400, 'Content-Type must be application/json');
-    }
-    let body: unknown;
-    try {
-      body = JSON.parse(raw.toString('utf8'));
-    } catch {
-      return fail(400, 'Invalid JSON body');
-    }
-    const problems = paymentProblems(body, { requireVisitorId: options.requireVisitorId ?? false });
-    if (problems.length > 0) {
-      return fail(400, problems.map((p) => (p.field ? `${p.field}: ${p.message}` : p.message)).join('; '));
-    }
-    const payment = body as Record<string, unknown>;
-    const transactionId = String(payment.transaction_id);
-    const key = `${apiKey}\u0000${transactionId}`;
-    if (transactions.has(key)) {
-      return {
-        statusCode: 200,
-        body: {
-          message: 'Payment already recorded (duplicate transaction_id)',
-          transaction_id: transactionId,
-        },
-      };
-    }
-    transactions.add(key);
-    received.push({ path, apiKey, headers, body: payment });
-    return {
-      statusCode: 200,
-      body: { message: 'Payment recorded successfully', transaction_id: transactionId },
-    };
-  }
-
-  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size - chunk.length <= BODY_MAX_BYTES) chunks.push(chunk);
-    });
-    req.on('end', () => {
-      const raw = Buffer.concat(chunks);
-      const path = new URL(req.url ?? '/', 'http://fake').pathname;
-      const method = req.method ?? 'GET';
-      const headers = Object.fromEntries(
-        Object.entries(req.headers).map(([name, value]) => [
-          name,
-          Array.isArray(value) ? value.join(', ') : (value ?? ''),
-        ]),
-      );
-      const reply = handle(method, path, headers, raw);
-      const text = typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body);
-      requests.push({ method, path, statusCode: reply.statusCode, headers, body: raw.toString('utf8') });
-      res.writeHead(reply.statusCode, { 'content-type': 'application/json', ...reply.headers });
-      res.end(text);
-    });
-  });
-
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-
-  return {
-    url: `http://127.0.0.1:${port}`,
-    received,
-    requests,
-    respondWith(...responses) {
-      scripted.push(...responses);
-    },
+  const server = await startFakeServer({
+    maxBodyBytes: BODY_MAX_BYTES,
+    contentType: 'application/json',
     reset() {
       received.length = 0;
-      requests.length = 0;
-      scripted.length = 0;
       transactions.clear();
-      window = { second: 0, count: 0 };
+      rate.clear();
     },
-    close() {
-      return new Promise<void>((resolve, reject) => {
-        server.closeAllConnections();
-        server.close((error) => (error ? reject(error) : resolve()));
-      });
+    handle(request) {
+      const { method, path, headers } = request;
+      const apiKey = bearerToken(headers.authorization);
+      if (!apiKey || !options.apiKeys.includes(apiKey)) return fail(401, 'Invalid API key');
+      const scripted = request.scripted();
+      if (scripted) return scripted;
+      if (!rate.admit().admitted) return fail(429, 'Too many requests', { 'retry-after': '1' });
+      if (path !== PAYMENTS_PATH) return fail(404, `Not found: ${path}`);
+      if (method !== 'POST') return fail(405, `${method} is not allowed; use POST`);
+      if (request.tooLarge) return fail(413, 'Request body too large');
+      if (request.mediaType !== 'application/json') return fail(400, 'Content-Type must be application/json');
+      const body = request.json(() => fail(400, 'Invalid JSON body'));
+      const problems = paymentProblems(body, { requireVisitorId: options.requireVisitorId ?? false });
+      if (problems.length > 0) {
+        return fail(400, problems.map((p) => (p.field ? `${p.field}: ${p.message}` : p.message)).join('; '));
+      }
+      const payment = body as Record<string, unknown>;
+      const transactionId = String(payment.transaction_id);
+      const key = `${apiKey}\u0000${transactionId}`;
+      if (transactions.has(key)) {
+        return {
+          statusCode: 200,
+          body: {
+            message: 'Payment already recorded (duplicate transaction_id)',
+            transaction_id: transactionId,
+          },
+        };
+      }
+      transactions.add(key);
+      received.push({ path, apiKey, headers, body: payment });
+      return {
+        statusCode: 200,
+        body: { message: 'Payment recorded successfully', transaction_id: transactionId },
+      };
     },
-  };
+  });
+  return Object.assign(server, { received });
 }

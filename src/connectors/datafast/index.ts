@@ -8,7 +8,6 @@ export {
   type AcceptedCall,
   type DatafastFake,
   type DatafastFakeOptions,
-  type ScriptedResponse,
   startDatafastFake,
 } from './fake.ts';
 export { datafastManifest, datafastRegions } from './manifest.ts';

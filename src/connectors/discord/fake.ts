@@ -120,8 +120,7 @@ export async function startDiscordFake(options: DiscordFakeOptions): Promise<Dis
       if (scripted) return scripted;
 
       if (request.tooLarge) return json(413, { message: 'Request entity too large', code: 40005 });
-      const type = (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
-      if (type !== 'application/json')
+      if (request.mediaType !== 'application/json')
         return json(400, { message: 'Cannot send an empty message', code: 50006 });
       const body = request.json(() =>
         json(400, { message: 'The request body contains invalid JSON.', code: 50109 }),

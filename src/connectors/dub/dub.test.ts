@@ -250,7 +250,7 @@ describe('the Dub fake', () => {
       (await post(sale({ invoiceId: 'pay_2', metadata: { pad: 'x'.repeat(4_500_001 - base) } }))).statusCode,
     ).toBe(413);
     expect(fake.sales).toHaveLength(1);
-    expect(fake.rejected.map((r) => r.code)).toEqual([
+    expect(fake.rejected.map((r) => r.reason)).toEqual([
       'unprocessable_entity',
       'unprocessable_entity',
       'bad_request',

@@ -1,5 +1,6 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { bearerToken } from '../authorization-header.ts';
+import { type FakeReply, type FakeServer, startFakeServer } from '../fake-server.ts';
+import { RateWindow } from '../rate-window.ts';
 import { DUB_MAX_BODY_BYTES, saleProblems } from './contract.ts';
 
 /**
@@ -28,62 +29,53 @@ export interface DubSale {
   headers: Record<string, string>;
 }
 
-export interface DubRejected {
-  path: string;
-  statusCode: number;
-  code: string;
-}
-
-export interface DubFake {
-  url: string;
+export interface DubFake extends FakeServer {
   readonly sales: readonly DubSale[];
   readonly duplicates: readonly DubSale[];
-  readonly rejected: readonly DubRejected[];
-  reset(): void;
-  close(): Promise<void>;
+}
+
+/** Dub's error shape; the refusal is logged under its code. */
+function error(
+  statusCode: number,
+  code: string,
+  message: string,
+  headers?: Record<string, string>,
+): FakeReply {
+  return {
+    statusCode,
+    body: {
+      error: {
+        code,
+        message,
+        doc_url: `https://dub.co/docs/api-reference/errors#${code.replace(/_/g, '-')}`,
+      },
+    },
+    reason: code,
+    ...(headers ? { headers } : {}),
+  };
 }
 
 export async function startDubFake(options: DubFakeOptions): Promise<DubFake> {
   const sales: DubSale[] = [];
   const duplicates: DubSale[] = [];
-  const rejected: DubRejected[] = [];
   const invoices = new Set<string>();
-  let windowStart = 0;
-  let windowCount = 0;
+  const rate = new RateWindow(options.rateLimitPerSecond, 1000);
 
-  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let overflow = false;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > DUB_MAX_BODY_BYTES) overflow = true;
-      else chunks.push(chunk);
-    });
-    req.on('end', () => {
-      const path = new URL(req.url ?? '/', 'http://fake').pathname;
-      const send = (statusCode: number, body: unknown, headers: Record<string, string> = {}) => {
-        res.writeHead(statusCode, { 'content-type': 'application/json', ...headers });
-        res.end(JSON.stringify(body));
-      };
-      const error = (statusCode: number, code: string, message: string, headers?: Record<string, string>) => {
-        rejected.push({ path, statusCode, code });
-        send(
-          statusCode,
-          {
-            error: {
-              code,
-              message,
-              doc_url: `https://dub.co/docs/api-reference/errors#${code.replace(/_/g, '-')}`,
-            },
-          },
-          headers,
-        );
-      };
-      if (req.method !== 'POST' || path !== '/track/sale') {
-        return error(404, 'not_found', `The requested endpoint ${req.method} ${path} does not exist.`);
+  const server = await startFakeServer({
+    maxBodyBytes: DUB_MAX_BODY_BYTES,
+    contentType: 'application/json',
+    reset() {
+      sales.length = 0;
+      duplicates.length = 0;
+      invoices.clear();
+      rate.clear();
+    },
+    handle(request) {
+      const { method, path } = request;
+      if (method !== 'POST' || path !== '/track/sale') {
+        return error(404, 'not_found', `The requested endpoint ${method} ${path} does not exist.`);
       }
-      const key = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
+      const key = bearerToken(request.headers.authorization);
       if (key === undefined) return error(401, 'unauthorized', 'Missing Authorization header.');
       if (options.readOnlyKeys?.includes(key)) {
         return error(
@@ -93,29 +85,19 @@ export async function startDubFake(options: DubFakeOptions): Promise<DubFake> {
         );
       }
       if (!options.apiKeys.includes(key)) return error(401, 'unauthorized', 'Unauthorized: Invalid API key.');
-      if (options.rateLimitPerSecond !== undefined) {
-        const now = Date.now();
-        if (now - windowStart >= 1000) {
-          windowStart = now;
-          windowCount = 0;
-        }
-        windowCount += 1;
-        if (windowCount > options.rateLimitPerSecond) {
-          return error(429, 'rate_limit_exceeded', "You've exceeded the rate limit.", {
-            'retry-after': '1',
-            'x-ratelimit-limit': String(options.rateLimitPerSecond),
-            'x-ratelimit-remaining': '0',
-            'x-ratelimit-reset': String(Math.ceil((windowStart + 1000) / 1000)),
-          });
-        }
+      const admitted = rate.admit();
+      if (!admitted.admitted) {
+        return error(429, 'rate_limit_exceeded', "You've exceeded the rate limit.", {
+          'retry-after': '1',
+          'x-ratelimit-limit': String(options.rateLimitPerSecond),
+          'x-ratelimit-remaining': '0',
+          'x-ratelimit-reset': String(Math.ceil((Date.now() + admitted.resetMs) / 1000)),
+        });
       }
-      if (overflow) return error(413, 'payload_too_large', 'Request body exceeds the 4.5 MB limit.');
-      let body: unknown;
-      try {
-        body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-      } catch {
-        return error(400, 'bad_request', 'Invalid JSON body.');
-      }
+      const scripted = request.scripted();
+      if (scripted) return scripted;
+      if (request.tooLarge) return error(413, 'payload_too_large', 'Request body exceeds the 4.5 MB limit.');
+      const body = request.json(() => error(400, 'bad_request', 'Invalid JSON body.'));
       const problems = saleProblems(body);
       if (problems.length > 0) {
         return error(
@@ -125,57 +107,28 @@ export async function startDubFake(options: DubFakeOptions): Promise<DubFake> {
         );
       }
       const sale = body as Record<string, unknown>;
-      const recorded: DubSale = {
-        apiKey: key,
-        body: sale,
-        headers: Object.fromEntries(
-          Object.entries(req.headers).map(([name, value]) => [
-            name,
-            Array.isArray(value) ? value.join(', ') : (value ?? ''),
-          ]),
-        ),
-      };
+      const recorded: DubSale = { apiKey: key, body: sale, headers: request.headers };
       const invoice = typeof sale.invoiceId === 'string' ? `${key}:${sale.invoiceId}` : undefined;
       if (invoice !== undefined && invoices.has(invoice)) duplicates.push(recorded);
       else {
         if (invoice !== undefined) invoices.add(invoice);
         sales.push(recorded);
       }
-      return send(200, {
-        eventName: sale.eventName ?? 'Purchase',
-        customer: { externalId: sale.customerExternalId },
-        sale: {
-          amount: sale.amount,
-          currency: String(sale.currency ?? 'usd').toLowerCase(),
-          paymentProcessor: sale.paymentProcessor ?? 'custom',
-          invoiceId: sale.invoiceId ?? null,
-          metadata: sale.metadata ?? null,
+      return {
+        statusCode: 200,
+        body: {
+          eventName: sale.eventName ?? 'Purchase',
+          customer: { externalId: sale.customerExternalId },
+          sale: {
+            amount: sale.amount,
+            currency: String(sale.currency ?? 'usd').toLowerCase(),
+            paymentProcessor: sale.paymentProcessor ?? 'custom',
+            invoiceId: sale.invoiceId ?? null,
+            metadata: sale.metadata ?? null,
+          },
         },
-      });
-    });
-  });
-
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    sales,
-    duplicates,
-    rejected,
-    reset() {
-      sales.length = 0;
-      duplicates.length = 0;
-      rejected.length = 0;
-      invoices.clear();
+      };
     },
-    close() {
-      return new Promise<void>((resolve, reject) => {
-        server.closeAllConnections();
-        server.close((error) => (error ? reject(error) : resolve()));
-      });
-    },
-  };
+  });
+  return Object.assign(server, { sales, duplicates });
 }

@@ -4,7 +4,7 @@ import { dubManifest } from './manifest.ts';
 import { classifyDubResponse } from './response-policy.ts';
 
 export { checkDubRequest, DUB_MAX_BODY_BYTES } from './contract.ts';
-export { type DubFake, type DubFakeOptions, type DubRejected, type DubSale, startDubFake } from './fake.ts';
+export { type DubFake, type DubFakeOptions, type DubSale, startDubFake } from './fake.ts';
 export { DUB_TRACK_SALE_URL, dubManifest, dubRegions } from './manifest.ts';
 export { classifyDubResponse } from './response-policy.ts';
 

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { bearerToken } from '../authorization-header.ts';
+import { type FakeReply, type FakeServer, startFakeServer } from '../fake-server.ts';
+import { RateWindow } from '../rate-window.ts';
 import { bodyProblems, type HubspotRoute, routeOf } from './contract.ts';
 
 /**
@@ -75,35 +76,13 @@ export interface RecordedCall {
   body: unknown;
 }
 
-export interface RecordedRequest {
-  method: string;
-  path: string;
-  headers: Record<string, string>;
-  statusCode: number;
-}
+export type { FakeReply as ScriptedResponse, RecordedRequest } from '../fake-server.ts';
 
-export interface ScriptedResponse {
-  statusCode: number;
-  body?: unknown;
-  headers?: Record<string, string>;
-}
-
-export interface HubspotFake {
-  url: string;
+export interface HubspotFake extends FakeServer {
   contacts: Map<string, HubspotObject>;
   deals: Map<string, HubspotObject>;
   /** Every request that changed the CRM. */
   received: RecordedCall[];
-  requests: RecordedRequest[];
-  respondWith(...responses: ScriptedResponse[]): void;
-  reset(): void;
-  close(): Promise<void>;
-}
-
-interface Reply {
-  statusCode: number;
-  body: unknown;
-  headers?: Record<string, string>;
 }
 
 function error(
@@ -112,10 +91,11 @@ function error(
   message: string,
   extra: Record<string, unknown> = {},
   headers?: Record<string, string>,
-): Reply {
+): FakeReply {
   return {
     statusCode,
     body: { status: 'error', message, correlationId: randomUUID(), category, ...extra },
+    reason: message,
     ...(headers ? { headers } : {}),
   };
 }
@@ -128,9 +108,7 @@ export async function startHubspotFake(options: HubspotFakeOptions): Promise<Hub
   const contacts = new Map<string, HubspotObject>();
   const deals = new Map<string, HubspotObject>();
   const received: RecordedCall[] = [];
-  const requests: RecordedRequest[] = [];
-  const scripted: ScriptedResponse[] = [];
-  const burst: number[] = [];
+  const burst = new RateWindow(options.burstPer10s, 10_000);
   let daily = 0;
   let nextId = 1001;
   const known = {
@@ -148,7 +126,7 @@ export async function startHubspotFake(options: HubspotFakeOptions): Promise<Hub
   function propertyErrors(
     object: 'contacts' | 'deals',
     properties: Record<string, unknown>,
-  ): Reply | undefined {
+  ): FakeReply | undefined {
     const unknown = Object.keys(properties).filter((name) => !known[object].has(name));
     if (unknown.length > 0) {
       return error(
@@ -186,18 +164,27 @@ export async function startHubspotFake(options: HubspotFakeOptions): Promise<Hub
     return undefined;
   }
 
-  function handle(method: string, url: URL, headers: Record<string, string>, raw: Buffer): Reply {
-    const match = /^Bearer (\S+)$/.exec(headers.authorization ?? '');
-    if (!match || !options.tokens.includes(match[1]!)) {
-      return error(
-        401,
-        'INVALID_AUTHENTICATION',
-        'Authentication credentials not found. This API supports OAuth 2.0 authentication and you can find more details at https://developers.hubspot.com/docs/methods/auth/oauth-overview',
-      );
-    }
-    const now = Date.now();
-    if (options.dailyLimit !== undefined) {
-      if (daily >= options.dailyLimit) {
+  const server = await startFakeServer({
+    // HubSpot documents no body limit for these calls.
+    contentType: 'application/json;charset=utf-8',
+    reset() {
+      contacts.clear();
+      deals.clear();
+      received.length = 0;
+      burst.clear();
+      daily = 0;
+    },
+    handle(request) {
+      const { method, url, headers } = request;
+      const token = bearerToken(headers.authorization);
+      if (token === undefined || !options.tokens.includes(token)) {
+        return error(
+          401,
+          'INVALID_AUTHENTICATION',
+          'Authentication credentials not found. This API supports OAuth 2.0 authentication and you can find more details at https://developers.hubspot.com/docs/methods/auth/oauth-overview',
+        );
+      }
+      if (options.dailyLimit !== undefined && daily >= options.dailyLimit) {
         return error(
           429,
           'RATE_LIMITS',
@@ -209,185 +196,125 @@ export async function startHubspotFake(options: HubspotFakeOptions): Promise<Hub
           },
         );
       }
-    }
-    if (options.burstPer10s !== undefined) {
-      while (burst.length > 0 && burst[0]! <= now - 10_000) burst.shift();
-      const rateHeaders = {
-        'x-hubspot-ratelimit-interval-milliseconds': '10000',
-        'x-hubspot-ratelimit-max': String(options.burstPer10s),
-      };
-      if (burst.length >= options.burstPer10s) {
+      if (!burst.admit().admitted) {
         return error(
           429,
           'RATE_LIMITS',
           'You have reached your ten_secondly_rolling limit.',
           { errorType: 'RATE_LIMIT', policyName: 'TEN_SECONDLY_ROLLING' },
           {
-            ...rateHeaders,
+            'x-hubspot-ratelimit-interval-milliseconds': '10000',
+            'x-hubspot-ratelimit-max': String(options.burstPer10s),
             'x-hubspot-ratelimit-remaining': '0',
           },
         );
       }
-      burst.push(now);
-    }
-    daily++;
-    const next = scripted.shift();
-    if (next) return { statusCode: next.statusCode, body: next.body ?? '', headers: next.headers ?? {} };
-    const route: HubspotRoute | undefined = routeOf(url.pathname);
-    if (!route) return error(404, 'OBJECT_NOT_FOUND', `No route for ${method} ${url.pathname}`);
-    if (method !== route.method)
-      return error(405, 'METHOD_NOT_ALLOWED', `${method} is not allowed on ${url.pathname}`);
-    if (!/^application\/json\s*(;|$)/i.test(headers['content-type'] ?? '')) {
-      return error(415, 'UNSUPPORTED_MEDIA_TYPE', 'Content-Type must be application/json');
-    }
-    let body: unknown;
-    try {
-      body = JSON.parse(raw.toString('utf8'));
-    } catch {
-      return error(400, 'VALIDATION_ERROR', 'Invalid input JSON on line 1');
-    }
-    const problems = bodyProblems(route, body);
-    if (problems.length > 0) {
-      return error(
-        400,
-        'VALIDATION_ERROR',
-        `Invalid input: ${problems.map((p) => `${p.field}: ${p.message}`).join('; ')}`,
-        {
-          errors: problems.map((p) => ({
-            message: p.message,
-            code: 'INVALID',
-            context: { field: [p.field] },
-          })),
-        },
-      );
-    }
-    const stamp = new Date().toISOString();
-    const record = () => received.push({ method, path: url.pathname + url.search, headers, body });
-    if (route.kind === 'upsert') {
-      const inputs = (
-        body as { inputs: { id: string; idProperty?: string; properties: Record<string, unknown> }[] }
-      ).inputs;
-      for (const input of inputs) {
-        const invalid = propertyErrors('contacts', input.properties);
-        if (invalid) return invalid;
+      daily++;
+      const scripted = request.scripted();
+      if (scripted) return scripted;
+      const route: HubspotRoute | undefined = routeOf(url.pathname);
+      if (!route) return error(404, 'OBJECT_NOT_FOUND', `No route for ${method} ${url.pathname}`);
+      if (method !== route.method)
+        return error(405, 'METHOD_NOT_ALLOWED', `${method} is not allowed on ${url.pathname}`);
+      if (request.mediaType !== 'application/json') {
+        return error(415, 'UNSUPPORTED_MEDIA_TYPE', 'Content-Type must be application/json');
       }
-      const results = inputs.map((input) => {
-        const existing = findContact(input.id, input.idProperty ?? null);
-        const properties = stringify({
-          ...(input.idProperty === 'email' ? { email: input.id } : {}),
-          ...input.properties,
+      const body = request.json(() => error(400, 'VALIDATION_ERROR', 'Invalid input JSON on line 1'));
+      const problems = bodyProblems(route, body);
+      if (problems.length > 0) {
+        return error(
+          400,
+          'VALIDATION_ERROR',
+          `Invalid input: ${problems.map((p) => `${p.field}: ${p.message}`).join('; ')}`,
+          {
+            errors: problems.map((p) => ({
+              message: p.message,
+              code: 'INVALID',
+              context: { field: [p.field] },
+            })),
+          },
+        );
+      }
+      const stamp = new Date().toISOString();
+      const record = () => received.push({ method, path: url.pathname + url.search, headers, body });
+      if (route.kind === 'upsert') {
+        const inputs = (
+          body as { inputs: { id: string; idProperty?: string; properties: Record<string, unknown> }[] }
+        ).inputs;
+        for (const input of inputs) {
+          const invalid = propertyErrors('contacts', input.properties);
+          if (invalid) return invalid;
+        }
+        const results = inputs.map((input) => {
+          const existing = findContact(input.id, input.idProperty ?? null);
+          const properties = stringify({
+            ...(input.idProperty === 'email' ? { email: input.id } : {}),
+            ...input.properties,
+          });
+          if (existing) {
+            Object.assign(existing.properties, properties);
+            return {
+              id: existing.id,
+              properties: existing.properties,
+              new: false,
+              createdAt: stamp,
+              updatedAt: stamp,
+            };
+          }
+          const created = { id: String(nextId++), properties };
+          contacts.set(created.id, created);
+          return { id: created.id, properties, new: true, createdAt: stamp, updatedAt: stamp };
         });
-        if (existing) {
-          Object.assign(existing.properties, properties);
-          return {
-            id: existing.id,
-            properties: existing.properties,
-            new: false,
+        record();
+        return {
+          statusCode: 200,
+          body: { status: 'COMPLETE', results, startedAt: stamp, completedAt: stamp },
+        };
+      }
+      const { properties } = body as { properties: Record<string, unknown> };
+      const invalid = propertyErrors(route.object, properties);
+      if (invalid) return invalid;
+      const store = route.object === 'contacts' ? contacts : deals;
+      if (route.kind === 'create') {
+        if (route.object === 'contacts' && typeof properties.email === 'string') {
+          const existing = findContact(properties.email, 'email');
+          if (existing) return error(409, 'CONFLICT', `Contact already exists. Existing ID: ${existing.id}`);
+        }
+        const created = { id: String(nextId++), properties: stringify(properties) };
+        store.set(created.id, created);
+        record();
+        return {
+          statusCode: 201,
+          body: {
+            id: created.id,
+            properties: created.properties,
             createdAt: stamp,
             updatedAt: stamp,
-          };
-        }
-        const created = { id: String(nextId++), properties };
-        contacts.set(created.id, created);
-        return { id: created.id, properties, new: true, createdAt: stamp, updatedAt: stamp };
-      });
-      record();
-      return { statusCode: 200, body: { status: 'COMPLETE', results, startedAt: stamp, completedAt: stamp } };
-    }
-    const { properties } = body as { properties: Record<string, unknown> };
-    const invalid = propertyErrors(route.object, properties);
-    if (invalid) return invalid;
-    const store = route.object === 'contacts' ? contacts : deals;
-    if (route.kind === 'create') {
-      if (route.object === 'contacts' && typeof properties.email === 'string') {
-        const existing = findContact(properties.email, 'email');
-        if (existing) return error(409, 'CONFLICT', `Contact already exists. Existing ID: ${existing.id}`);
+            archived: false,
+          },
+        };
       }
-      const created = { id: String(nextId++), properties: stringify(properties) };
-      store.set(created.id, created);
+      const idProperty = url.searchParams.get('idProperty');
+      const existing =
+        route.object === 'contacts'
+          ? findContact(route.id, idProperty)
+          : idProperty === null
+            ? deals.get(route.id)
+            : undefined;
+      if (!existing) return error(404, 'OBJECT_NOT_FOUND', `resource not found`);
+      Object.assign(existing.properties, stringify(properties));
       record();
       return {
-        statusCode: 201,
+        statusCode: 200,
         body: {
-          id: created.id,
-          properties: created.properties,
+          id: existing.id,
+          properties: existing.properties,
           createdAt: stamp,
           updatedAt: stamp,
           archived: false,
         },
       };
-    }
-    const idProperty = url.searchParams.get('idProperty');
-    const existing =
-      route.object === 'contacts'
-        ? findContact(route.id, idProperty)
-        : idProperty === null
-          ? deals.get(route.id)
-          : undefined;
-    if (!existing) return error(404, 'OBJECT_NOT_FOUND', `resource not found`);
-    Object.assign(existing.properties, stringify(properties));
-    record();
-    return {
-      statusCode: 200,
-      body: {
-        id: existing.id,
-        properties: existing.properties,
-        createdAt: stamp,
-        updatedAt: stamp,
-        archived: false,
-      },
-    };
-  }
-
-  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      const url = new URL(req.url ?? '/', 'http://fake');
-      const method = req.method ?? 'GET';
-      const headers = Object.fromEntries(
-        Object.entries(req.headers).map(([name, value]) => [
-          name,
-          Array.isArray(value) ? value.join(', ') : (value ?? ''),
-        ]),
-      );
-      const reply = handle(method, url, headers, Buffer.concat(chunks));
-      requests.push({ method, path: url.pathname, headers, statusCode: reply.statusCode });
-      const text = typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body);
-      res.writeHead(reply.statusCode, { 'content-type': 'application/json;charset=utf-8', ...reply.headers });
-      res.end(text);
-    });
+    },
   });
-
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-
-  return {
-    url: `http://127.0.0.1:${port}`,
-    contacts,
-    deals,
-    received,
-    requests,
-    respondWith(...responses) {
-      scripted.push(...responses);
-    },
-    reset() {
-      contacts.clear();
-      deals.clear();
-      received.length = 0;
-      requests.length = 0;
-      scripted.length = 0;
-      burst.length = 0;
-      daily = 0;
-    },
-    close() {
-      return new Promise<void>((resolve, reject) => {
-        server.closeAllConnections();
-        server.close((err) => (err ? reject(err) : resolve()));
-      });
-    },
-  };
+  return Object.assign(server, { contacts, deals, received });
 }

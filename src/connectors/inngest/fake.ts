@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type FakeReply, type FakeServer, startFakeServer } from '../fake-server.ts';
+import { RateWindow } from '../rate-window.ts';
 import { bodyProblems, INNGEST_PATH } from './contract.ts';
 
 /**
@@ -24,76 +24,49 @@ export interface InngestEvent {
   headers: Record<string, string>;
 }
 
-export interface InngestRejected {
-  path: string;
-  statusCode: number;
-  reason: string;
-}
-
-export interface InngestFake {
-  url: string;
+export interface InngestFake extends FakeServer {
   /** Accepted events, without the repeats of an id. */
   readonly events: readonly InngestEvent[];
   readonly duplicates: readonly InngestEvent[];
-  readonly rejected: readonly InngestRejected[];
-  reset(): void;
-  close(): Promise<void>;
 }
 
-/** Above the largest body Inngest takes (512 events of 256 KiB is more; such a body is refused unread). */
+/** Above the largest body Inngest takes (512 events of 256 KiB is more; such a body is refused). */
 const READ_LIMIT = 8 * 1024 * 1024;
+
+function error(statusCode: number, message: string, headers?: Record<string, string>): FakeReply {
+  return {
+    statusCode,
+    body: { error: message, status: statusCode },
+    reason: message,
+    ...(headers ? { headers } : {}),
+  };
+}
 
 export async function startInngestFake(options: InngestFakeOptions): Promise<InngestFake> {
   const events: InngestEvent[] = [];
   const duplicates: InngestEvent[] = [];
-  const rejected: InngestRejected[] = [];
   const seen = new Map<string, string>();
-  let windowStart = 0;
-  let windowCount = 0;
+  const rate = new RateWindow(options.rateLimitPerSecond, 1000);
 
-  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let overflow = false;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > READ_LIMIT) overflow = true;
-      else chunks.push(chunk);
-    });
-    req.on('end', () => {
-      const path = new URL(req.url ?? '/', 'http://fake').pathname;
-      const reply = (
-        statusCode: number,
-        body: unknown,
-        reason?: string,
-        headers: Record<string, string> = {},
-      ) => {
-        if (reason !== undefined) rejected.push({ path, statusCode, reason });
-        res.writeHead(statusCode, { 'content-type': 'application/json', ...headers });
-        res.end(JSON.stringify(body));
-      };
-      const error = (statusCode: number, message: string, headers?: Record<string, string>) =>
-        reply(statusCode, { error: message, status: statusCode }, message, headers);
-      const key = INNGEST_PATH.exec(path)?.[1];
-      if (req.method !== 'POST' || key === undefined) return error(404, 'Not found');
-      if (!options.eventKeys.includes(decodeURIComponent(key))) return error(401, 'Event key not found');
-      if (options.rateLimitPerSecond !== undefined) {
-        const now = Date.now();
-        if (now - windowStart >= 1000) {
-          windowStart = now;
-          windowCount = 0;
-        }
-        windowCount += 1;
-        if (windowCount > options.rateLimitPerSecond)
-          return error(429, 'Too many requests', { 'retry-after': '1' });
-      }
-      if (overflow) return error(400, 'Request body too large');
-      let body: unknown;
-      try {
-        body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-      } catch {
-        return error(400, 'Unable to parse the request body as JSON');
-      }
+  const server = await startFakeServer({
+    maxBodyBytes: READ_LIMIT,
+    contentType: 'application/json',
+    reset() {
+      events.length = 0;
+      duplicates.length = 0;
+      seen.clear();
+      rate.clear();
+    },
+    handle(request) {
+      const encodedKey = INNGEST_PATH.exec(request.path)?.[1];
+      if (request.method !== 'POST' || encodedKey === undefined) return error(404, 'Not found');
+      const key = decodeURIComponent(encodedKey);
+      if (!options.eventKeys.includes(key)) return error(401, 'Event key not found');
+      if (!rate.admit().admitted) return error(429, 'Too many requests', { 'retry-after': '1' });
+      const scripted = request.scripted();
+      if (scripted) return scripted;
+      if (request.tooLarge) return error(400, 'Request body too large');
+      const body = request.json(() => error(400, 'Unable to parse the request body as JSON'));
       const problems = bodyProblems(body);
       if (problems.length > 0) {
         return error(
@@ -102,15 +75,9 @@ export async function startInngestFake(options: InngestFakeOptions): Promise<Inn
         );
       }
       const list = (Array.isArray(body) ? body : [body]) as Record<string, unknown>[];
-      const headers = Object.fromEntries(
-        Object.entries(req.headers).map(([name, value]) => [
-          name,
-          Array.isArray(value) ? value.join(', ') : (value ?? ''),
-        ]),
-      );
       const ids = list.map((event) => {
-        const recorded = { key: decodeURIComponent(key), event, headers };
-        const id = typeof event.id === 'string' ? `${recorded.key}:${event.id}` : undefined;
+        const recorded = { key, event, headers: request.headers };
+        const id = typeof event.id === 'string' ? `${key}:${event.id}` : undefined;
         if (id !== undefined && seen.has(id)) {
           duplicates.push(recorded);
           return seen.get(id)!;
@@ -120,31 +87,8 @@ export async function startInngestFake(options: InngestFakeOptions): Promise<Inn
         events.push(recorded);
         return internal;
       });
-      return reply(200, { ids, status: 200 });
-    });
-  });
-
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    events,
-    duplicates,
-    rejected,
-    reset() {
-      events.length = 0;
-      duplicates.length = 0;
-      rejected.length = 0;
-      seen.clear();
+      return { statusCode: 200, body: { ids, status: 200 } };
     },
-    close() {
-      return new Promise<void>((resolve, reject) => {
-        server.closeAllConnections();
-        server.close((error) => (error ? reject(error) : resolve()));
-      });
-    },
-  };
+  });
+  return Object.assign(server, { events, duplicates });
 }

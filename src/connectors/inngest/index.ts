@@ -10,7 +10,6 @@ export {
   type InngestEvent,
   type InngestFake,
   type InngestFakeOptions,
-  type InngestRejected,
   startInngestFake,
 } from './fake.ts';
 export { inngestManifest, inngestRegions } from './manifest.ts';

@@ -8,7 +8,6 @@ export {
   type AcceptedCall,
   type KeplarsFake,
   type KeplarsFakeOptions,
-  type ScriptedResponse,
   startKeplarsFake,
 } from './fake.ts';
 export { keplarsManifest, keplarsRegions } from './manifest.ts';

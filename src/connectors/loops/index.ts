@@ -16,7 +16,6 @@ export {
   type AcceptedCall,
   type LoopsFake,
   type LoopsFakeOptions,
-  type ScriptedResponse,
   startLoopsFake,
 } from './fake.ts';
 export { loopsManifest, loopsRegions } from './manifest.ts';

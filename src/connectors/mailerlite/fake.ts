@@ -1,5 +1,6 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { bearerToken } from '../authorization-header.ts';
+import { type FakeReply, type FakeServer, startFakeServer } from '../fake-server.ts';
+import { RateWindow } from '../rate-window.ts';
 import { BODY_MAX_BYTES, isPlainObject, routeOf, subscriberErrors } from './contract.ts';
 
 /** One request the fake MailerLite API accepted. */
@@ -11,12 +12,6 @@ export interface AcceptedCall {
   body: Record<string, unknown>;
 }
 
-export interface ScriptedResponse {
-  statusCode: number;
-  body?: unknown;
-  headers?: Record<string, string>;
-}
-
 export interface StoredSubscriber {
   id: string;
   email: string;
@@ -25,21 +20,10 @@ export interface StoredSubscriber {
   groups: string[];
 }
 
-export interface MailerliteFake {
-  url: string;
+export interface MailerliteFake extends FakeServer {
   received: AcceptedCall[];
-  requests: {
-    method: string;
-    path: string;
-    statusCode: number;
-    headers: Record<string, string>;
-    body: string;
-  }[];
   /** Subscribers by email (lower case). */
   subscribers: Map<string, StoredSubscriber>;
-  respondWith(...responses: ScriptedResponse[]): void;
-  reset(): void;
-  close(): Promise<void>;
 }
 
 export interface MailerliteFakeOptions {
@@ -48,10 +32,9 @@ export interface MailerliteFakeOptions {
   rateLimitPerMinute?: number;
 }
 
-interface Reply {
-  statusCode: number;
-  body: unknown;
-  headers?: Record<string, string>;
+/** MailerLite's errors carry a `message` (and, for 422, the `errors` by field). */
+function fail(statusCode: number, message: string, extra: Record<string, unknown> = {}): FakeReply {
+  return { statusCode, body: { message, ...extra }, reason: message };
 }
 
 /**
@@ -63,139 +46,81 @@ interface Reply {
 export async function startMailerliteFake(options: MailerliteFakeOptions): Promise<MailerliteFake> {
   const limit = options.rateLimitPerMinute ?? 120;
   const received: AcceptedCall[] = [];
-  const requests: MailerliteFake['requests'] = [];
-  const scripted: ScriptedResponse[] = [];
   const subscribers = new Map<string, StoredSubscriber>();
-  let window = { minute: 0, count: 0 };
+  const rate = new RateWindow(limit, 60_000);
   let nextId = 1;
 
-  function handle(method: string, path: string, headers: Record<string, string>, raw: Buffer): Reply {
-    const apiKey = /^Bearer\s+(\S+)\s*$/i.exec(headers.authorization ?? '')?.[1];
-    if (!apiKey || !options.apiKeys.includes(apiKey))
-      return { statusCode: 401, body: { message: 'Unauthenticated.' } };
-    const next = scripted.shift();
-    if (next) return { statusCode: next.statusCode, body: next.body ?? '', headers: next.headers ?? {} };
-    const minute = Math.floor(Date.now() / 60_000);
-    if (window.minute !== minute) window = { minute, count: 0 };
-    window.count++;
-    const rate = {
-      'x-ratelimit-limit': String(limit),
-      'x-ratelimit-remaining': String(Math.max(0, limit - window.count)),
-    };
-    if (window.count > limit) {
-      const retryAfter = String(60 - (Math.floor(Date.now() / 1000) % 60));
-      return {
-        statusCode: 429,
-        body: { message: 'Too Many Attempts.' },
-        headers: { ...rate, 'retry-after': retryAfter },
-      };
-    }
-    const reply = (r: Reply): Reply => ({ ...r, headers: { ...rate, ...r.headers } });
-    const route = routeOf(path);
-    if (!route) return reply({ statusCode: 404, body: { message: 'Resource not found.' } });
-    const allowed = route.kind === 'create' ? 'POST' : 'PUT';
-    if (method !== allowed) {
-      return reply({
-        statusCode: 405,
-        body: { message: `The ${method} method is not supported for this route.` },
-      });
-    }
-    if (raw.length > BODY_MAX_BYTES)
-      return reply({ statusCode: 413, body: { message: 'Request Entity Too Large' } });
-    if (!/^application\/json\s*(;|$)/i.test(headers['content-type'] ?? '')) {
-      return reply({ statusCode: 415, body: { message: 'Content-Type must be application/json.' } });
-    }
-    let body: unknown;
-    try {
-      body = JSON.parse(raw.toString('utf8'));
-    } catch {
-      return reply({ statusCode: 400, body: { message: 'Malformed JSON.' } });
-    }
-    const errors = subscriberErrors(route, body);
-    const fields = Object.keys(errors);
-    if (fields.length > 0) {
-      const first = errors[fields[0]!]![0]!;
-      const more =
-        fields.length > 1 ? ` (and ${fields.length - 1} more error${fields.length > 2 ? 's' : ''})` : '';
-      return reply({ statusCode: 422, body: { message: `${first}${more}`, errors } });
-    }
-    const input = body as Record<string, unknown>;
-    let existing: StoredSubscriber | undefined;
-    if (route.kind === 'update') {
-      existing =
-        subscribers.get(route.subscriber.toLowerCase()) ??
-        [...subscribers.values()].find((s) => s.id === route.subscriber);
-      if (!existing) return reply({ statusCode: 404, body: { message: 'Resource not found.' } });
-    } else {
-      existing = subscribers.get(String(input.email).toLowerCase());
-    }
-    const subscriber: StoredSubscriber = existing ?? {
-      id: String(nextId++),
-      email: String(input.email),
-      status: 'active',
-      fields: {},
-      groups: [],
-    };
-    if (isPlainObject(input.fields)) Object.assign(subscriber.fields, input.fields);
-    if (Array.isArray(input.groups))
-      subscriber.groups = [...new Set([...subscriber.groups, ...(input.groups as string[])])];
-    if (typeof input.status === 'string') subscriber.status = input.status;
-    subscribers.set(subscriber.email.toLowerCase(), subscriber);
-    received.push({ method, path, apiKey, headers, body: input });
-    return reply({ statusCode: existing ? 200 : 201, body: { data: structuredClone(subscriber) } });
-  }
-
-  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size - chunk.length <= BODY_MAX_BYTES) chunks.push(chunk);
-    });
-    req.on('end', () => {
-      const raw = Buffer.concat(chunks);
-      const path = new URL(req.url ?? '/', 'http://fake').pathname;
-      const method = req.method ?? 'GET';
-      const headers = Object.fromEntries(
-        Object.entries(req.headers).map(([name, value]) => [
-          name,
-          Array.isArray(value) ? value.join(', ') : (value ?? ''),
-        ]),
-      );
-      const reply = handle(method, path, headers, raw);
-      const text = typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body);
-      requests.push({ method, path, statusCode: reply.statusCode, headers, body: raw.toString('utf8') });
-      res.writeHead(reply.statusCode, { 'content-type': 'application/json', ...reply.headers });
-      res.end(text);
-    });
-  });
-
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-
-  return {
-    url: `http://127.0.0.1:${port}`,
-    received,
-    requests,
-    subscribers,
-    respondWith(...responses) {
-      scripted.push(...responses);
-    },
+  const server = await startFakeServer({
+    maxBodyBytes: BODY_MAX_BYTES,
+    contentType: 'application/json',
     reset() {
       received.length = 0;
-      requests.length = 0;
-      scripted.length = 0;
       subscribers.clear();
-      window = { minute: 0, count: 0 };
+      rate.clear();
     },
-    close() {
-      return new Promise<void>((resolve, reject) => {
-        server.closeAllConnections();
-        server.close((error) => (error ? reject(error) : resolve()));
+    handle(request) {
+      const { method, path, headers } = request;
+      const apiKey = bearerToken(headers.authorization);
+      if (!apiKey || !options.apiKeys.includes(apiKey)) return fail(401, 'Unauthenticated.');
+      const scripted = request.scripted();
+      if (scripted) return scripted;
+      const admitted = rate.admit();
+      // MailerLite reports the account's budget on every answer past the token check.
+      const rateHeaders = {
+        'x-ratelimit-limit': String(limit),
+        'x-ratelimit-remaining': String(admitted.remaining),
+      };
+      const reply = (answer: FakeReply): FakeReply => ({
+        ...answer,
+        headers: { ...rateHeaders, ...answer.headers },
       });
+      if (!admitted.admitted) {
+        const retryAfter = String(Math.max(1, Math.ceil(admitted.resetMs / 1000)));
+        return reply({ ...fail(429, 'Too Many Attempts.'), headers: { 'retry-after': retryAfter } });
+      }
+      const route = routeOf(path);
+      if (!route) return reply(fail(404, 'Resource not found.'));
+      const allowed = route.kind === 'create' ? 'POST' : 'PUT';
+      if (method !== allowed)
+        return reply(fail(405, `The ${method} method is not supported for this route.`));
+      if (request.tooLarge) return reply(fail(413, 'Request Entity Too Large'));
+      if (request.mediaType !== 'application/json') {
+        return reply(fail(415, 'Content-Type must be application/json.'));
+      }
+      const body = request.json(() => reply(fail(400, 'Malformed JSON.')));
+      const errors = subscriberErrors(route, body);
+      const fields = Object.keys(errors);
+      if (fields.length > 0) {
+        const first = errors[fields[0]!]![0]!;
+        const more =
+          fields.length > 1 ? ` (and ${fields.length - 1} more error${fields.length > 2 ? 's' : ''})` : '';
+        return reply(fail(422, `${first}${more}`, { errors }));
+      }
+      const input = body as Record<string, unknown>;
+      let existing: StoredSubscriber | undefined;
+      if (route.kind === 'update') {
+        existing =
+          subscribers.get(route.subscriber.toLowerCase()) ??
+          [...subscribers.values()].find((s) => s.id === route.subscriber);
+        if (!existing) return reply(fail(404, 'Resource not found.'));
+      } else {
+        existing = subscribers.get(String(input.email).toLowerCase());
+      }
+      const subscriber: StoredSubscriber = existing ?? {
+        id: String(nextId++),
+        email: String(input.email),
+        status: 'active',
+        fields: {},
+        groups: [],
+      };
+      if (isPlainObject(input.fields)) Object.assign(subscriber.fields, input.fields);
+      if (Array.isArray(input.groups))
+        subscriber.groups = [...new Set([...subscriber.groups, ...(input.groups as string[])])];
+      if (typeof input.status === 'string') subscriber.status = input.status;
+      subscribers.set(subscriber.email.toLowerCase(), subscriber);
+      received.push({ method, path, apiKey, headers, body: input });
+      return reply({ statusCode: existing ? 200 : 201, body: { data: structuredClone(subscriber) } });
     },
-  };
+  });
+  return Object.assign(server, { received, subscribers });
 }

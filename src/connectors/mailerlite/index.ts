@@ -8,7 +8,6 @@ export {
   type AcceptedCall,
   type MailerliteFake,
   type MailerliteFakeOptions,
-  type ScriptedResponse,
   type StoredSubscriber,
   startMailerliteFake,
 } from './fake.ts';

@@ -1,5 +1,5 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type FakeReply, type FakeServer, startFakeServer } from '../fake-server.ts';
+import { RateWindow } from '../rate-window.ts';
 import { N8N_MAX_BODY_BYTES } from './contract.ts';
 
 /**
@@ -26,64 +26,36 @@ export interface N8nReceived {
   body: unknown;
 }
 
-export interface N8nRejected {
-  method: string;
-  path: string;
-  statusCode: number;
-  reason: string;
-}
-
-export interface N8nFake {
-  url: string;
+export interface N8nFake extends FakeServer {
   readonly received: readonly N8nReceived[];
-  readonly rejected: readonly N8nRejected[];
-  reset(): void;
-  close(): Promise<void>;
 }
 
-function flatHeaders(req: IncomingMessage): Record<string, string> {
-  return Object.fromEntries(
-    Object.entries(req.headers).map(([name, value]) => [
-      name,
-      Array.isArray(value) ? value.join(', ') : (value ?? ''),
-    ]),
-  );
+function refusal(
+  statusCode: number,
+  body: unknown,
+  reason: string,
+  headers?: Record<string, string>,
+): FakeReply {
+  return { statusCode, body, reason, ...(headers ? { headers } : {}) };
 }
 
 export async function startN8nFake(options: N8nFakeOptions): Promise<N8nFake> {
-  const maxBodyBytes = Math.min(options.maxBodyBytes ?? N8N_MAX_BODY_BYTES, N8N_MAX_BODY_BYTES);
   const received: N8nReceived[] = [];
-  const rejected: N8nRejected[] = [];
-  let windowStart = 0;
-  let windowCount = 0;
+  const rate = new RateWindow(options.rateLimitPerSecond, 1000);
 
-  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let overflow = false;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > maxBodyBytes) overflow = true;
-      else chunks.push(chunk);
-    });
-    req.on('end', () => {
-      const method = req.method ?? 'GET';
-      const path = new URL(req.url ?? '/', 'http://fake').pathname;
-      const reply = (
-        statusCode: number,
-        body: unknown,
-        reason?: string,
-        headers: Record<string, string> = {},
-      ) => {
-        if (reason !== undefined) rejected.push({ method, path, statusCode, reason });
-        res.writeHead(statusCode, { 'content-type': 'application/json; charset=utf-8', ...headers });
-        res.end(JSON.stringify(body));
-      };
-      const match = /^\/webhook\/(.+)$/.exec(path);
-      const hook = match?.[1];
+  const server = await startFakeServer({
+    maxBodyBytes: Math.min(options.maxBodyBytes ?? N8N_MAX_BODY_BYTES, N8N_MAX_BODY_BYTES),
+    contentType: 'application/json; charset=utf-8',
+    reset() {
+      received.length = 0;
+      rate.clear();
+    },
+    handle(request) {
+      const { method, path } = request;
+      const hook = /^\/webhook\/(.+)$/.exec(path)?.[1];
       if (method !== 'POST' || hook === undefined || !options.webhooks.includes(hook)) {
         const name = hook ?? path.replace(/^\/(webhook-test|webhook)\//, '');
-        return reply(
+        return refusal(
           404,
           {
             code: 404,
@@ -93,55 +65,26 @@ export async function startN8nFake(options: N8nFakeOptions): Promise<N8nFake> {
           'webhook not registered',
         );
       }
-      if (options.rateLimitPerSecond !== undefined) {
-        const now = Date.now();
-        if (now - windowStart >= 1000) {
-          windowStart = now;
-          windowCount = 0;
-        }
-        windowCount += 1;
-        if (windowCount > options.rateLimitPerSecond) {
-          return reply(429, { code: 429, message: 'Too Many Requests' }, 'rate limited', {
-            'retry-after': '1',
-          });
-        }
+      if (!rate.admit().admitted) {
+        return refusal(429, { code: 429, message: 'Too Many Requests' }, 'rate limited', {
+          'retry-after': '1',
+        });
       }
-      if (overflow) {
-        return reply(413, { code: 413, message: 'request entity too large' }, 'body too large');
+      const scripted = request.scripted();
+      if (scripted) return scripted;
+      if (request.tooLarge) {
+        return refusal(413, { code: 413, message: 'request entity too large' }, 'body too large');
       }
-      const raw = Buffer.concat(chunks).toString('utf8');
-      const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
-      let body: unknown = raw;
-      if (type === 'application/json') {
-        try {
-          body = JSON.parse(raw);
-        } catch {
-          return reply(400, { code: 400, message: 'Unexpected token in JSON' }, 'invalid JSON');
-        }
-      }
-      received.push({ path, headers: flatHeaders(req), body });
-      return reply(200, { message: 'Workflow was started' });
-    });
-  });
-
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    received,
-    rejected,
-    reset() {
-      received.length = 0;
-      rejected.length = 0;
+      // n8n parses JSON bodies and hands any other body to the workflow as text.
+      const body =
+        request.mediaType === 'application/json'
+          ? request.json(() =>
+              refusal(400, { code: 400, message: 'Unexpected token in JSON' }, 'invalid JSON'),
+            )
+          : request.body.toString('utf8');
+      received.push({ path, headers: request.headers, body });
+      return { statusCode: 200, body: { message: 'Workflow was started' } };
     },
-    close() {
-      return new Promise<void>((resolve, reject) => {
-        server.closeAllConnections();
-        server.close((error) => (error ? reject(error) : resolve()));
-      });
-    },
-  };
+  });
+  return Object.assign(server, { received });
 }

@@ -8,7 +8,6 @@ export {
   type N8nFake,
   type N8nFakeOptions,
   type N8nReceived,
-  type N8nRejected,
   startN8nFake,
 } from './fake.ts';
 export { n8nManifest, n8nRegions } from './manifest.ts';

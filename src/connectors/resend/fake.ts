@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { bearerToken } from '../authorization-header.ts';
+import { type FakeReply, type FakeServer, startFakeServer } from '../fake-server.ts';
+import { RateWindow } from '../rate-window.ts';
 import { BATCH_PATH, bodyProblems, EMAILS_PATH, idempotencyKeyProblem, MAX_BODY_BYTES } from './contract.ts';
 
 /**
@@ -30,70 +31,56 @@ export interface SentEmail {
   body: unknown;
 }
 
-export interface RecordedRequest {
-  method: string;
-  path: string;
-  headers: Record<string, string>;
-  body: string;
-  statusCode: number;
-}
-
-export interface ScriptedResponse {
-  statusCode: number;
-  body?: unknown;
-  headers?: Record<string, string>;
-}
-
-export interface ResendFake {
-  url: string;
+export interface ResendFake extends FakeServer {
   /** Every accepted `POST /emails` or `/emails/batch` request, once. */
   received: SentEmail[];
-  requests: RecordedRequest[];
-  /** Answers the next authenticated requests with these, in order. */
-  respondWith(...responses: ScriptedResponse[]): void;
-  reset(): void;
-  close(): Promise<void>;
 }
 
-interface Reply {
-  statusCode: number;
-  body: unknown;
-  headers?: Record<string, string>;
-}
-
-const READ_LIMIT = MAX_BODY_BYTES + 1024 * 1024;
-
-function error(statusCode: number, name: string, message: string, headers?: Record<string, string>): Reply {
-  return { statusCode, body: { statusCode, message, name }, ...(headers ? { headers } : {}) };
+function error(
+  statusCode: number,
+  name: string,
+  message: string,
+  headers?: Record<string, string>,
+): FakeReply {
+  return {
+    statusCode,
+    body: { statusCode, message, name },
+    reason: message,
+    ...(headers ? { headers } : {}),
+  };
 }
 
 export async function startResendFake(options: ResendFakeOptions): Promise<ResendFake> {
   const received: SentEmail[] = [];
-  const requests: RecordedRequest[] = [];
-  const scripted: ScriptedResponse[] = [];
-  const replayed = new Map<string, Reply>();
-  const window: number[] = [];
+  const replayed = new Map<string, FakeReply>();
+  const rate = new RateWindow(options.rateLimitPerSecond, 1000);
 
-  function handle(
-    method: string,
-    path: string,
-    headers: Record<string, string>,
-    raw: Buffer,
-    overflow: boolean,
-  ): Reply {
-    if (!headers['user-agent']) {
-      return { statusCode: 403, body: 'error code: 1010', headers: { 'content-type': 'text/plain' } };
-    }
-    const auth = headers.authorization;
-    if (!auth) return error(401, 'missing_api_key', 'Missing API key in the authorization header.');
-    const match = /^Bearer (\S+)$/.exec(auth);
-    if (!match || !options.apiKeys.includes(match[1]!))
-      return error(403, 'invalid_api_key', 'API key is invalid');
-    const apiKey = match[1]!;
-    if (options.rateLimitPerSecond !== undefined) {
-      const now = Date.now();
-      while (window.length > 0 && window[0]! <= now - 1000) window.shift();
-      if (window.length >= options.rateLimitPerSecond) {
+  const server = await startFakeServer({
+    maxBodyBytes: MAX_BODY_BYTES,
+    contentType: 'application/json',
+    reset() {
+      received.length = 0;
+      replayed.clear();
+      rate.clear();
+    },
+    handle(request) {
+      const { method, path, headers } = request;
+      if (!headers['user-agent']) {
+        return {
+          statusCode: 403,
+          body: 'error code: 1010',
+          headers: { 'content-type': 'text/plain' },
+          reason: 'error code: 1010',
+        };
+      }
+      if (!headers.authorization) {
+        return error(401, 'missing_api_key', 'Missing API key in the authorization header.');
+      }
+      const apiKey = bearerToken(headers.authorization);
+      if (apiKey === undefined || !options.apiKeys.includes(apiKey)) {
+        return error(403, 'invalid_api_key', 'API key is invalid');
+      }
+      if (!rate.admit().admitted) {
         return error(
           429,
           'rate_limit_exceeded',
@@ -106,106 +93,38 @@ export async function startResendFake(options: ResendFakeOptions): Promise<Resen
           },
         );
       }
-      window.push(now);
-    }
-    const next = scripted.shift();
-    if (next) return { statusCode: next.statusCode, body: next.body ?? '', headers: next.headers ?? {} };
-    if (path !== EMAILS_PATH && path !== BATCH_PATH)
-      return error(404, 'not_found', 'The requested endpoint does not exist.');
-    if (method !== 'POST')
-      return error(405, 'method_not_allowed', 'Method is not allowed for the requested path.');
-    const idempotencyKey = headers['idempotency-key'];
-    const keyProblem = idempotencyKeyProblem(idempotencyKey);
-    if (keyProblem) return error(400, 'invalid_idempotency_key', keyProblem);
-    if (overflow) return error(413, 'validation_error', 'The request body is larger than 40 MB.');
-    if (!/^application\/json\s*(;|$)/i.test(headers['content-type'] ?? '')) {
-      return error(400, 'validation_error', 'Invalid `Content-Type` header: use application/json.');
-    }
-    let body: unknown;
-    try {
-      body = JSON.parse(raw.toString('utf8'));
-    } catch {
-      return error(400, 'validation_error', 'The body is not valid JSON.');
-    }
-    const replayKey =
-      idempotencyKey === undefined ? undefined : `${apiKey}\u0000${path}\u0000${idempotencyKey}`;
-    if (replayKey !== undefined) {
-      const earlier = replayed.get(replayKey);
+      const scripted = request.scripted();
+      if (scripted) return scripted;
+      if (path !== EMAILS_PATH && path !== BATCH_PATH) {
+        return error(404, 'not_found', 'The requested endpoint does not exist.');
+      }
+      if (method !== 'POST')
+        return error(405, 'method_not_allowed', 'Method is not allowed for the requested path.');
+      const idempotencyKey = headers['idempotency-key'];
+      const keyProblem = idempotencyKeyProblem(idempotencyKey);
+      if (keyProblem) return error(400, 'invalid_idempotency_key', keyProblem);
+      if (request.tooLarge) return error(413, 'validation_error', 'The request body is larger than 40 MB.');
+      if (request.mediaType !== 'application/json') {
+        return error(400, 'validation_error', 'Invalid `Content-Type` header: use application/json.');
+      }
+      const body = request.json(() => error(400, 'validation_error', 'The body is not valid JSON.'));
+      const replayKey =
+        idempotencyKey === undefined ? undefined : `${apiKey}\u0000${path}\u0000${idempotencyKey}`;
+      const earlier = replayKey === undefined ? undefined : replayed.get(replayKey);
       if (earlier) return earlier;
-    }
-    const problems = bodyProblems(path, body);
-    if (problems.length > 0) {
-      return error(422, 'validation_error', problems.map((p) => `${p.field}: ${p.message}`).join('; '));
-    }
-    const id = randomUUID();
-    received.push({ id, path, apiKey, idempotencyKey, headers, body });
-    const reply: Reply =
-      path === BATCH_PATH
-        ? { statusCode: 200, body: { data: (body as unknown[]).map(() => ({ id: randomUUID() })) } }
-        : { statusCode: 200, body: { id } };
-    if (replayKey !== undefined) replayed.set(replayKey, reply);
-    return reply;
-  }
-
-  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let overflow = false;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > READ_LIMIT || overflow) overflow = true;
-      else chunks.push(chunk);
-    });
-    req.on('end', () => {
-      const raw = Buffer.concat(chunks);
-      overflow ||= size > MAX_BODY_BYTES;
-      const path = new URL(req.url ?? '/', 'http://fake').pathname;
-      const method = req.method ?? 'GET';
-      const headers = Object.fromEntries(
-        Object.entries(req.headers).map(([name, value]) => [
-          name,
-          Array.isArray(value) ? value.join(', ') : (value ?? ''),
-        ]),
-      );
-      const reply = handle(method, path, headers, raw, overflow);
-      const text = typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body);
-      requests.push({
-        method,
-        path,
-        headers,
-        body: overflow ? '' : raw.toString('utf8'),
-        statusCode: reply.statusCode,
-      });
-      res.writeHead(reply.statusCode, { 'content-type': 'application/json', ...reply.headers });
-      res.end(text);
-    });
+      const problems = bodyProblems(path, body);
+      if (problems.length > 0) {
+        return error(422, 'validation_error', problems.map((p) => `${p.field}: ${p.message}`).join('; '));
+      }
+      const id = randomUUID();
+      received.push({ id, path, apiKey, idempotencyKey, headers, body });
+      const reply: FakeReply =
+        path === BATCH_PATH
+          ? { statusCode: 200, body: { data: (body as unknown[]).map(() => ({ id: randomUUID() })) } }
+          : { statusCode: 200, body: { id } };
+      if (replayKey !== undefined) replayed.set(replayKey, reply);
+      return reply;
+    },
   });
-
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-
-  return {
-    url: `http://127.0.0.1:${port}`,
-    received,
-    requests,
-    respondWith(...responses) {
-      scripted.push(...responses);
-    },
-    reset() {
-      received.length = 0;
-      requests.length = 0;
-      scripted.length = 0;
-      replayed.clear();
-      window.length = 0;
-    },
-    close() {
-      return new Promise<void>((resolve, reject) => {
-        server.closeAllConnections();
-        server.close((err) => (err ? reject(err) : resolve()));
-      });
-    },
-  };
+  return Object.assign(server, { received });
 }

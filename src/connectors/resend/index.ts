@@ -7,10 +7,8 @@ import { classifyResendResponse } from './response-policy.ts';
 
 export { checkResendRequest, RESEND_HOST } from './contract.ts';
 export {
-  type RecordedRequest,
   type ResendFake,
   type ResendFakeOptions,
-  type ScriptedResponse,
   type SentEmail,
   startResendFake,
 } from './fake.ts';

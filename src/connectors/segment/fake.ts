@@ -166,8 +166,8 @@ export async function startSegmentFake(options: SegmentFakeOptions): Promise<Seg
         const seconds = String(Math.max(1, Math.ceil(admitted.resetMs / 1000)));
         return error(429, 'rate limit exceeded', { 'retry-after': seconds, 'x-ratelimit-reset': seconds });
       }
-      const mediaType = (headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
-      if (mediaType !== 'application/json') return error(400, 'Content-Type must be application/json');
+      if (request.mediaType !== 'application/json')
+        return error(400, 'Content-Type must be application/json');
       const limit = isBatch ? MAX_BATCH_BYTES : MAX_CALL_BYTES;
       if (request.tooLarge || request.body.length > limit) {
         return error(400, `the request is over ${limit / 1024} KB`);

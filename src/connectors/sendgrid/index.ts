@@ -6,8 +6,6 @@ import { classifySendgridResponse } from './response-policy.ts';
 export { checkSendgridRequest, mailProblems, SENDGRID_EU_HOST, SENDGRID_HOST } from './contract.ts';
 export {
   type AcceptedMail,
-  type RecordedRequest,
-  type ScriptedResponse,
   type SendgridFake,
   type SendgridFakeOptions,
   startSendgridFake,

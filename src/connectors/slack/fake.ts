@@ -40,10 +40,9 @@ function reply(statusCode: number, code: string): FakeReply {
 }
 
 /** The JSON body, or the `payload` field of a form, as Slack takes both. */
-function messageOf(contentType: string, raw: Buffer, json: () => unknown): unknown {
-  const type = contentType.split(';')[0]!.trim().toLowerCase();
-  if (type === 'application/json') return json();
-  if (type !== 'application/x-www-form-urlencoded') return undefined;
+function messageOf(mediaType: string, raw: Buffer, json: () => unknown): unknown {
+  if (mediaType === 'application/json') return json();
+  if (mediaType !== 'application/x-www-form-urlencoded') return undefined;
   const form = new URLSearchParams(raw.toString('utf8')).get('payload');
   try {
     return form === null ? undefined : JSON.parse(form);
@@ -81,7 +80,7 @@ export async function startSlackFake(options: SlackFakeOptions): Promise<SlackFa
       const scripted = request.scripted();
       if (scripted) return scripted;
       if (request.tooLarge) return reply(413, 'request_too_large');
-      const body = messageOf(request.headers['content-type'] ?? '', request.body, () =>
+      const body = messageOf(request.mediaType, request.body, () =>
         request.json(() => reply(400, 'invalid_payload')),
       );
       if (body === undefined) return reply(400, 'invalid_payload');

@@ -1,6 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { createServer, type IncomingMessage } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type FakeReply, type FakeServer, startFakeServer } from '../fake-server.ts';
+import { RateWindow } from '../rate-window.ts';
 
 /**
  * A Standard Webhooks receiver on 127.0.0.1 (`standard-webhooks/standard-webhooks:spec/standard-webhooks.md`),
@@ -25,24 +25,11 @@ export interface ReceivedWebhook {
   receivedAt: number;
 }
 
-export interface WebhookScriptedResponse {
-  statusCode: number;
-  headers?: Record<string, string>;
-  body?: string;
-}
-
-export interface WebhookReceiverFake {
-  url: string;
+export interface WebhookReceiverFake extends FakeServer {
   /** Verified deliveries, one per webhook-id, in arrival order. */
   readonly received: readonly ReceivedWebhook[];
-  /** Status codes of every request, in arrival order. */
-  readonly statuses: readonly number[];
-  /** Answers the next verified requests with these responses instead, in order (nothing is recorded). */
-  respondWith(...responses: WebhookScriptedResponse[]): void;
   /** Trusts another signing secret (e.g. one read from the API after the endpoint was made). */
   addSecret(secret: string): void;
-  reset(): void;
-  close(): Promise<void>;
 }
 
 export interface WebhookReceiverFakeOptions {
@@ -56,11 +43,6 @@ export interface WebhookReceiverFakeOptions {
 
 function keyOf(secret: string): Buffer {
   return Buffer.from(secret.startsWith('whsec_') ? secret.slice('whsec_'.length) : secret, 'base64');
-}
-
-function single(headers: IncomingMessage['headers'], name: string): string | undefined {
-  const value = headers[name];
-  return typeof value === 'string' ? value : undefined;
 }
 
 /** Why the signature does not hold, or undefined when it does. */
@@ -87,6 +69,10 @@ export function signatureProblem(
   return 'no matching signature found';
 }
 
+function refusal(statusCode: number, error: string, extra: Record<string, unknown> = {}): FakeReply {
+  return { statusCode, body: { error, ...extra }, reason: error };
+}
+
 export async function startWebhookReceiverFake(
   options: WebhookReceiverFakeOptions = {},
 ): Promise<WebhookReceiverFake> {
@@ -94,97 +80,56 @@ export async function startWebhookReceiverFake(
   const tolerance = options.toleranceSeconds ?? 300;
   const maxBodyBytes = options.maxBodyBytes ?? 256 * 1024;
   const received: ReceivedWebhook[] = [];
-  const statuses: number[] = [];
-  const scripted: WebhookScriptedResponse[] = [];
   const seen = new Set<string>();
-  let window: number[] = [];
+  const rate = new RateWindow(options.rateLimit?.requests, options.rateLimit?.windowMs ?? 0);
 
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let tooLarge = false;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > maxBodyBytes) tooLarge = true;
-      else chunks.push(chunk);
-    });
-    req.on('end', () => {
-      const reply = (statusCode: number, body: unknown, headers: Record<string, string> = {}) => {
-        statuses.push(statusCode);
-        const text = typeof body === 'string' ? body : JSON.stringify(body);
-        res.writeHead(statusCode, { 'content-type': 'application/json', ...headers }).end(text);
-      };
-      if ((req.method ?? '') !== 'POST')
-        return reply(405, { error: 'method not allowed' }, { allow: 'POST' });
-      if (tooLarge) return reply(413, { error: 'payload too large', limit: maxBodyBytes });
-      const id = single(req.headers, 'webhook-id');
-      const timestamp = single(req.headers, 'webhook-timestamp');
-      const signature = single(req.headers, 'webhook-signature');
-      if (!id || !timestamp || !signature) return reply(400, { error: 'missing required headers' });
-      const body = Buffer.concat(chunks).toString('utf8');
+  const server = await startFakeServer({
+    maxBodyBytes,
+    contentType: 'application/json',
+    reset() {
+      received.length = 0;
+      seen.clear();
+      rate.clear();
+    },
+    handle(request) {
+      const { url, headers } = request;
+      if (request.method !== 'POST')
+        return { ...refusal(405, 'method not allowed'), headers: { allow: 'POST' } };
+      if (request.tooLarge) return refusal(413, 'payload too large', { limit: maxBodyBytes });
+      const id = headers['webhook-id'];
+      const timestamp = headers['webhook-timestamp'];
+      const signature = headers['webhook-signature'];
+      if (!id || !timestamp || !signature) return refusal(400, 'missing required headers');
+      const body = request.body.toString('utf8');
       const problem = signatureProblem(keys, id, timestamp, signature, body, tolerance);
-      if (problem) return reply(401, { error: problem });
-      if (options.rateLimit) {
-        const now = Date.now();
-        window = window.filter((at) => now - at < options.rateLimit!.windowMs);
-        if (window.length >= options.rateLimit.requests) {
-          const wait = Math.ceil((options.rateLimit.windowMs - (now - window[0]!)) / 1000);
-          return reply(429, { error: 'rate limited' }, { 'retry-after': String(Math.max(1, wait)) });
-        }
-        window.push(now);
+      if (problem) return refusal(401, problem);
+      const admitted = rate.admit();
+      if (!admitted.admitted) {
+        const wait = Math.max(1, Math.ceil(admitted.resetMs / 1000));
+        return { ...refusal(429, 'rate limited'), headers: { 'retry-after': String(wait) } };
       }
-      const next = scripted.shift();
-      if (next) return reply(next.statusCode, next.body ?? '', next.headers ?? {});
-      const contentType = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
-      if (contentType !== 'application/json') return reply(415, { error: 'expected application/json' });
-      let payload: unknown;
-      try {
-        payload = JSON.parse(body);
-      } catch {
-        return reply(400, { error: 'invalid JSON' });
-      }
-      if (seen.has(id)) return reply(200, { ok: true, duplicate: true });
+      const scripted = request.scripted();
+      if (scripted) return scripted;
+      if (request.mediaType !== 'application/json') return refusal(415, 'expected application/json');
+      const payload = request.json(() => refusal(400, 'invalid JSON'));
+      if (seen.has(id)) return { statusCode: 200, body: { ok: true, duplicate: true } };
       seen.add(id);
-      const headers: Record<string, string> = {};
-      for (const [name, value] of Object.entries(req.headers)) {
-        if (typeof value === 'string') headers[name] = value;
-        else if (Array.isArray(value)) headers[name] = value.join(', ');
-      }
       received.push({
         id,
         timestamp: Number(timestamp),
-        path: req.url ?? '/',
+        path: `${url.pathname}${url.search}`,
         headers,
         body,
         payload,
         receivedAt: Date.now(),
       });
-      return reply(200, { ok: true });
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    received,
-    statuses,
-    respondWith(...responses) {
-      scripted.push(...responses);
+      return { statusCode: 200, body: { ok: true } };
     },
-    addSecret(secret) {
+  });
+  return Object.assign(server, {
+    received,
+    addSecret(secret: string) {
       keys.push(keyOf(secret));
     },
-    reset() {
-      received.length = 0;
-      statuses.length = 0;
-      scripted.length = 0;
-      seen.clear();
-      window = [];
-    },
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.closeAllConnections();
-        server.close((error) => (error ? reject(error) : resolve()));
-      }),
-  };
+  });
 }

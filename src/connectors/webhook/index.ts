@@ -11,7 +11,6 @@ export {
   startWebhookReceiverFake,
   type WebhookReceiverFake,
   type WebhookReceiverFakeOptions,
-  type WebhookScriptedResponse,
 } from './fake.ts';
 export { PAYMENT_AND_SUBSCRIPTION_EVENTS, webhookManifest, webhookRegion } from './manifest.ts';
 export { classifyWebhookResponse, retryAfterMs } from './response-policy.ts';

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { bearerToken } from '../authorization-header.ts';
+import { type FakeReply, type FakeServer, startFakeServer } from '../fake-server.ts';
+import { RateWindow } from '../rate-window.ts';
 import { isJsonObject, WINDMILL_MAX_BODY_BYTES, WINDMILL_PATH } from './contract.ts';
 
 /**
@@ -33,83 +34,53 @@ export interface WindmillJob {
   headers: Record<string, string>;
 }
 
-export interface WindmillRejected {
-  method: string;
-  path: string;
-  statusCode: number;
-  reason: string;
+export interface WindmillFake extends FakeServer {
+  readonly jobs: readonly WindmillJob[];
 }
 
-export interface WindmillFake {
-  url: string;
-  readonly jobs: readonly WindmillJob[];
-  readonly rejected: readonly WindmillRejected[];
-  reset(): void;
-  close(): Promise<void>;
+function refusal(
+  statusCode: number,
+  body: string,
+  reason: string,
+  headers?: Record<string, string>,
+): FakeReply {
+  return { statusCode, body, reason, ...(headers ? { headers } : {}) };
 }
 
 export async function startWindmillFake(options: WindmillFakeOptions): Promise<WindmillFake> {
-  const maxBodyBytes = Math.min(options.maxBodyBytes ?? WINDMILL_MAX_BODY_BYTES, WINDMILL_MAX_BODY_BYTES);
   const jobs: WindmillJob[] = [];
-  const rejected: WindmillRejected[] = [];
-  let windowStart = 0;
-  let windowCount = 0;
+  const rate = new RateWindow(options.rateLimitPerSecond, 1000);
 
-  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let overflow = false;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > maxBodyBytes) overflow = true;
-      else chunks.push(chunk);
-    });
-    req.on('end', () => {
-      const method = req.method ?? 'GET';
-      const parsed = new URL(req.url ?? '/', 'http://fake');
-      const path = parsed.pathname;
-      const reply = (
-        statusCode: number,
-        body: string,
-        reason?: string,
-        headers: Record<string, string> = {},
-      ) => {
-        if (reason !== undefined) rejected.push({ method, path, statusCode, reason });
-        res.writeHead(statusCode, { 'content-type': 'text/plain; charset=utf-8', ...headers });
-        res.end(body);
-      };
-      const bearer = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
-      const queryToken = parsed.searchParams.get('token');
-      const token = queryToken ?? bearer;
+  const server = await startFakeServer({
+    maxBodyBytes: Math.min(options.maxBodyBytes ?? WINDMILL_MAX_BODY_BYTES, WINDMILL_MAX_BODY_BYTES),
+    contentType: 'text/plain; charset=utf-8',
+    reset() {
+      jobs.length = 0;
+      rate.clear();
+    },
+    handle(request) {
+      const queryToken = request.url.searchParams.get('token');
+      const token = queryToken ?? bearerToken(request.headers.authorization);
       if (token === undefined || token === '' || !options.tokens.includes(token)) {
-        return reply(401, 'Unauthorized: invalid or missing token', 'bad token');
+        return refusal(401, 'Unauthorized: invalid or missing token', 'bad token');
       }
-      const match = WINDMILL_PATH.exec(path);
-      if (method !== 'POST' || !match) return reply(404, 'Not Found', 'unknown route');
+      const match = WINDMILL_PATH.exec(request.path);
+      if (request.method !== 'POST' || !match) return refusal(404, 'Not Found', 'unknown route');
       const [, workspace, mode, kind, runnable] = match;
       if (workspace !== options.workspace || !options.runnables.includes(decodeURIComponent(runnable!))) {
-        return reply(404, `Script not found at name ${runnable}`, 'unknown runnable');
+        return refusal(404, `Script not found at name ${runnable}`, 'unknown runnable');
       }
-      if (options.rateLimitPerSecond !== undefined) {
-        const now = Date.now();
-        if (now - windowStart >= 1000) {
-          windowStart = now;
-          windowCount = 0;
-        }
-        windowCount += 1;
-        if (windowCount > options.rateLimitPerSecond) {
-          return reply(429, 'Too Many Requests', 'rate limited', { 'retry-after': '1' });
-        }
+      if (!rate.admit().admitted) {
+        return refusal(429, 'Too Many Requests', 'rate limited', { 'retry-after': '1' });
       }
-      if (overflow) return reply(413, 'Payload Too Large', 'body too large');
-      let args: unknown;
-      try {
-        args = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-      } catch {
-        return reply(400, 'Failed to parse the request body as JSON', 'invalid JSON');
-      }
+      const scripted = request.scripted();
+      if (scripted) return scripted;
+      if (request.tooLarge) return refusal(413, 'Payload Too Large', 'body too large');
+      const args = request.json(() =>
+        refusal(400, 'Failed to parse the request body as JSON', 'invalid JSON'),
+      );
       if (!isJsonObject(args)) {
-        return reply(400, 'the arguments must be a JSON object', 'arguments not an object');
+        return refusal(400, 'the arguments must be a JSON object', 'arguments not an object');
       }
       const id = randomUUID();
       jobs.push({
@@ -120,37 +91,11 @@ export async function startWindmillFake(options: WindmillFakeOptions): Promise<W
         token,
         auth: queryToken !== null ? 'query' : 'bearer',
         args,
-        headers: Object.fromEntries(
-          Object.entries(req.headers).map(([name, value]) => [
-            name,
-            Array.isArray(value) ? value.join(', ') : (value ?? ''),
-          ]),
-        ),
+        headers: request.headers,
       });
-      if (mode === 'run') return reply(201, id);
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify(args));
-    });
-  });
-
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    jobs,
-    rejected,
-    reset() {
-      jobs.length = 0;
-      rejected.length = 0;
+      if (mode === 'run') return { statusCode: 201, body: id };
+      return { statusCode: 200, body: args, headers: { 'content-type': 'application/json' } };
     },
-    close() {
-      return new Promise<void>((resolve, reject) => {
-        server.closeAllConnections();
-        server.close((error) => (error ? reject(error) : resolve()));
-      });
-    },
-  };
+  });
+  return Object.assign(server, { jobs });
 }

@@ -9,7 +9,6 @@ export {
   type WindmillFake,
   type WindmillFakeOptions,
   type WindmillJob,
-  type WindmillRejected,
 } from './fake.ts';
 export { windmillManifest, windmillRegions } from './manifest.ts';
 export { classifyWindmillResponse } from './response-policy.ts';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type FakeReply, type FakeServer, startFakeServer } from '../fake-server.ts';
+import { RateWindow } from '../rate-window.ts';
 import { MAX_BODY_BYTES, ZAPIER_PATH, zapierPayloadProblems } from './contract.ts';
 
 /**
@@ -27,118 +27,62 @@ export interface ZapierRequest {
   requestId: string;
 }
 
-export interface ZapierRejection {
-  method: string;
-  path: string;
-  statusCode: number;
-  reason: string;
-}
-
-export interface ZapierFake {
-  url: string;
+export interface ZapierFake extends FakeServer {
   received: ZapierRequest[];
-  rejected: ZapierRejection[];
-  close(): Promise<void>;
 }
 
 function normalize(path: string): string {
   return path.endsWith('/') ? path : `${path}/`;
 }
 
-async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_BODY_BYTES) return undefined;
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks);
+function error(statusCode: number, message: string, headers?: Record<string, string>): FakeReply {
+  return { statusCode, body: { status: 'error', message }, reason: message, ...(headers ? { headers } : {}) };
 }
 
 export async function startZapierFake(options: ZapierFakeOptions): Promise<ZapierFake> {
   const received: ZapierRequest[] = [];
-  const rejected: ZapierRejection[] = [];
   const hooks = new Set(options.hooks.map(normalize));
-  const sent = new Map<string, number[]>();
+  const rate = new RateWindow(options.rateLimit?.max, options.rateLimit?.windowMs ?? 0);
 
-  const handle = async (req: IncomingMessage, res: ServerResponse) => {
-    const url = new URL(req.url ?? '/', 'http://fake');
-    const path = url.pathname;
-    const method = req.method ?? 'GET';
-    const json = (
-      statusCode: number,
-      body: Record<string, unknown>,
-      headers: Record<string, string> = {},
-    ) => {
-      if (statusCode >= 300)
-        rejected.push({ method, path, statusCode, reason: String(body.message ?? body.status) });
-      res.writeHead(statusCode, { 'content-type': 'application/json', ...headers });
-      res.end(JSON.stringify(body));
-    };
-    if (!ZAPIER_PATH.test(path) || !hooks.has(normalize(path))) {
-      return json(404, { status: 'error', message: 'Not found' });
-    }
-    if (!['POST', 'PUT', 'GET'].includes(method))
-      return json(405, { status: 'error', message: 'Method not allowed' });
-    if (options.rateLimit) {
-      const now = Date.now();
-      const { max, windowMs } = options.rateLimit;
-      const key = normalize(path);
-      const recent = (sent.get(key) ?? []).filter((at) => now - at < windowMs);
-      if (recent.length >= max) {
-        sent.set(key, recent);
-        const wait = Math.max(1, Math.ceil((windowMs - (now - recent[0]!)) / 1000));
-        return json(429, { status: 'error', message: 'Too many requests' }, { 'retry-after': String(wait) });
+  const server = await startFakeServer({
+    maxBodyBytes: MAX_BODY_BYTES,
+    contentType: 'application/json',
+    reset() {
+      received.length = 0;
+      rate.clear();
+    },
+    handle(request) {
+      const { method, path } = request;
+      if (!ZAPIER_PATH.test(path) || !hooks.has(normalize(path))) return error(404, 'Not found');
+      if (!['POST', 'PUT', 'GET'].includes(method)) return error(405, 'Method not allowed');
+      const admitted = rate.admit(normalize(path));
+      if (!admitted.admitted) {
+        const wait = Math.max(1, Math.ceil(admitted.resetMs / 1000));
+        return error(429, 'Too many requests', { 'retry-after': String(wait) });
       }
-      sent.set(key, [...recent, now]);
-    }
-    let body: unknown;
-    if (method === 'GET') {
-      body = Object.fromEntries(url.searchParams);
-    } else {
-      const raw = await readBody(req);
-      if (raw === undefined) return json(413, { status: 'error', message: 'Request entity too large' });
-      const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
-      const text = raw.toString('utf8');
-      if (type === 'application/x-www-form-urlencoded') {
-        body = Object.fromEntries(new URLSearchParams(text));
-      } else {
-        try {
-          body = JSON.parse(text);
-        } catch {
-          return json(400, { status: 'error', message: 'Could not parse the request body' });
-        }
-      }
-    }
-    if (zapierPayloadProblems(body).length > 0) {
-      return json(400, { status: 'error', message: 'The body must be a JSON object' });
-    }
-    const headers: Record<string, string> = {};
-    for (const [name, value] of Object.entries(req.headers)) {
-      if (typeof value === 'string') headers[name] = value;
-    }
-    const requestId = randomUUID();
-    received.push({ method, path, headers, body: body as Record<string, unknown>, requestId });
-    return json(200, { attempt: randomUUID(), id: randomUUID(), request_id: requestId, status: 'success' });
-  };
-
-  const server = createServer((req, res) => {
-    handle(req, res).catch(() => {
-      if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
-      res.end('{"status":"error"}');
-    });
+      const scripted = request.scripted();
+      if (scripted) return scripted;
+      if (request.tooLarge) return error(413, 'Request entity too large');
+      const body =
+        method === 'GET'
+          ? Object.fromEntries(request.url.searchParams)
+          : request.mediaType === 'application/x-www-form-urlencoded'
+            ? Object.fromEntries(new URLSearchParams(request.body.toString('utf8')))
+            : request.json(() => error(400, 'Could not parse the request body'));
+      if (zapierPayloadProblems(body).length > 0) return error(400, 'The body must be a JSON object');
+      const requestId = randomUUID();
+      received.push({
+        method,
+        path,
+        headers: request.headers,
+        body: body as Record<string, unknown>,
+        requestId,
+      });
+      return {
+        statusCode: 200,
+        body: { attempt: randomUUID(), id: randomUUID(), request_id: requestId, status: 'success' },
+      };
+    },
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    received,
-    rejected,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.closeAllConnections();
-        server.close((error) => (error ? reject(error) : resolve()));
-      }),
-  };
+  return Object.assign(server, { received });
 }

@@ -16,7 +16,6 @@ export {
   startZapierFake,
   type ZapierFake,
   type ZapierFakeOptions,
-  type ZapierRejection,
   type ZapierRequest,
 } from './fake.ts';
 export { zapierManifest, zapierRegions } from './manifest.ts';
