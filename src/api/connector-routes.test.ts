@@ -35,6 +35,29 @@ describe('connector API', () => {
     expect((await call('GET', '/api/v1/connectors/nope')).status).toBe(404);
   });
 
+  it('without OAuth apps configured, the OAuth cards ask for the URL or token, and Connect is refused', async () => {
+    const { data } = (await (await call('GET', '/api/v1/connectors')).json()) as {
+      data: { id: string; oauth: { available: boolean } | null }[];
+    };
+    const oauthOf = (id: string) => data.find((card) => card.id === id)!.oauth;
+    for (const id of ['slack', 'discord', 'hubspot']) expect(oauthOf(id)?.available).toBe(false);
+    expect(oauthOf('segment')).toBeNull();
+    const connect = await call('POST', `/api/v1/app/${appId}/oauth/hubspot/authorize`, {});
+    expect(connect.status).toBe(400);
+    expect(((await connect.json()) as { code: string; detail: string }).detail).toContain(
+      'SWITCHYARD_OAUTH_HUBSPOT_CLIENT_ID',
+    );
+    const manual = await createEndpoint({
+      connector: {
+        id: 'hubspot',
+        credentials: { accessToken: 'pat-na1-12345678-abcd-4ef0-9abc-1234567890ab' },
+      },
+    });
+    expect(manual.status).toBe(201);
+    const callback = await fetch(`${server.url}/api/v1/oauth/slack/callback?state=x&code=y`);
+    expect(callback.status).toBe(404);
+  });
+
   it('refuses an unknown card, a missing credential and an unknown one, naming each', async () => {
     expect(await locs(await createEndpoint({ connector: { id: 'nope', credentials: {} } }))).toEqual([
       ['body', 'connector', 'id'],

@@ -16,7 +16,11 @@ export const connectorInSchema = z
     id: z.string().min(1).max(64),
     template: z.string().min(1).max(64).nullish(),
     region: z.string().min(1).max(32).nullish(),
-    credentials: credentialsSchema,
+    credentials: credentialsSchema.default({}),
+    connection: z.string().min(1).max(64).nullish().openapi({
+      description:
+        'A completed OAuth connection of this card (conn_…, from POST …/oauth/{connector_id}/authorize): its webhook URL or tokens become the endpoint’s, in place of credentials',
+    }),
   })
   .openapi('EndpointConnectorIn');
 
@@ -79,6 +83,24 @@ export function resolveConnector(input: z.infer<typeof connectorInSchema>, loc: 
       type: 'value_error',
     });
   }
+  if (input.connection) {
+    if (!manifest.oauth) {
+      issues.push({
+        loc: [...loc, 'connection'],
+        msg: `${manifest.name} has no OAuth connect: send its credentials`,
+        type: 'value_error',
+      });
+    }
+    for (const key of Object.keys(input.credentials)) {
+      issues.push({
+        loc: [...loc, 'credentials', key],
+        msg: 'leave it out: the OAuth connection supplies the credentials',
+        type: 'value_error.extra',
+      });
+    }
+    if (issues.length) throw validationError(issues);
+    return { connector, region: region!, template };
+  }
   for (const field of manifest.credentials) {
     const value = input.credentials[field.id];
     if (!value) {
@@ -131,6 +153,17 @@ const manifestSchema = z
     ),
     regions: z.array(z.object({ id: z.string(), label: z.string(), hosts: z.array(z.string()) })),
     defaultEventTypes: z.array(z.string()),
+    oauth: z
+      .object({
+        available: z.boolean().openapi({
+          description:
+            'This installation has an OAuth app for the vendor: show Connect. False: ask for the credentials (or the webhook URL) instead',
+        }),
+        scopes: z.array(z.string()),
+        yields: z.enum(['webhook-url', 'tokens']),
+      })
+      .nullable()
+      .openapi({ description: 'Null for a card without OAuth connect' }),
     templates: z.array(
       z.object({
         id: z.string(),
@@ -143,8 +176,18 @@ const manifestSchema = z
   })
   .openapi('ConnectorOut');
 
-export function connectorRoutes({ store }: ApiOptions) {
+export function connectorRoutes({ store, oauth: clients = new Map() }: ApiOptions) {
   const router = createRouter();
+  /** The card as the dashboard needs it: with whether this installation can connect it through OAuth. */
+  const cardOut = ({ manifest }: Connector) => {
+    const { oauth, ...card } = manifest;
+    return {
+      ...card,
+      oauth: oauth
+        ? { available: clients.has(manifest.id), scopes: oauth.scopes, yields: oauth.yields }
+        : null,
+    };
+  };
 
   router.openapi(
     createRoute({
@@ -161,7 +204,7 @@ export function connectorRoutes({ store }: ApiOptions) {
         ...errorResponses,
       },
     }),
-    (c) => c.json({ data: connectors.map((connector: Connector) => connector.manifest) }, 200),
+    (c) => c.json({ data: connectors.map(cardOut) }, 200),
   );
 
   router.openapi(
@@ -176,7 +219,7 @@ export function connectorRoutes({ store }: ApiOptions) {
     (c) => {
       const connector = findConnector(c.req.valid('param').connector_id);
       if (!connector) throw notFound('Connector');
-      return c.json(connector.manifest, 200);
+      return c.json(cardOut(connector), 200);
     },
   );
 
@@ -209,6 +252,8 @@ export function connectorRoutes({ store }: ApiOptions) {
         ['body'],
       );
       await store.endpoints.setCredentials(app.id, endpoint.id, body.credentials, region.id);
+      // Credentials given by hand replace what an OAuth connection gave: it no longer speaks for them.
+      await store.oauthConnections.forgetEndpoint(endpoint.id);
       return c.body(null, 204);
     },
   );

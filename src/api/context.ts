@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { App, Store } from '../db/index.ts';
 import type { Metrics } from '../metrics/index.ts';
+import type { OAuthClients } from '../oauth/index.ts';
 import type { Sandbox } from '../sandbox/index.ts';
 
 /** Who is calling: the operator (all apps) or a holder of an app-portal token (one app). */
@@ -20,6 +21,8 @@ export interface ApiOptions {
   metrics?: Metrics;
   /** Days a message payload is kept unless the message asks for less. */
   payloadRetentionDays?: number;
+  /** The installation's OAuth apps by card: those cards offer Connect. */
+  oauth?: OAuthClients;
 }
 
 export interface ApiEnv {

@@ -14,6 +14,7 @@ import { eventTypeRoutes } from './event-type-routes.ts';
 import { healthRoutes } from './health-routes.ts';
 import { idempotency } from './idempotency.ts';
 import { messageRoutes } from './message-routes.ts';
+import { isOAuthCallback, oauthRoutes } from './oauth-routes.ts';
 import { problemResponse, respondToError } from './problem.ts';
 import { replayRoutes } from './replay-routes.ts';
 import { limitBody, parseJsonBody } from './request-body.ts';
@@ -60,7 +61,7 @@ export function createApi(options: ApiOptions) {
   }
 
   api.use('/api/v1/*', async (c, next) => {
-    if (c.req.path.startsWith('/api/v1/health')) return next();
+    if (c.req.path.startsWith('/api/v1/health') || isOAuthCallback(c.req.path)) return next();
     return authenticator.middleware(c, next);
   });
   api.use('/api/v1/*', idempotency(options.store));
@@ -75,6 +76,7 @@ export function createApi(options: ApiOptions) {
   api.route('/', transformationRoutes(options));
   api.route('/', connectorRoutes(options));
   api.route('/', activityRoutes(options));
+  api.route('/', oauthRoutes(options));
   api.route('/', authRoutes(options, authenticator));
   return api;
 }

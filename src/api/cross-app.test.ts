@@ -151,6 +151,9 @@ function requiredQuery(op: Operation, doc: OpenApiDocument): string {
 
 const pathParams = (path: string) => [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);
 
+/** Path parameters that name something every app shares (an integration card), not a tenant's resource. */
+const SHARED_PARAMS = new Set(['connector_id']);
+
 describe.each(testServerDrivers())('tenancy between applications on %s', (driver) => {
   let server: TestServer;
   let receiver: TestReceiver;
@@ -165,6 +168,7 @@ describe.each(testServerDrivers())('tenancy between applications on %s', (driver
     endpointId: string;
     msgId: string;
     attemptId: string;
+    connectionId: string;
   }
   let a: Tenant;
   let b: Tenant;
@@ -225,6 +229,16 @@ describe.each(testServerDrivers())('tenancy between applications on %s', (driver
     });
     const msgId = message.id as string;
     const attemptId = await waitForAttempt(appId, msgId);
+    // This server has no OAuth app configured, so the authorization is started in the store directly.
+    const connection = await server.store.oauthConnections.start({
+      appId,
+      connectorId: 'slack',
+      endpointId: null,
+      stateHash: randomBytes(32).toString('hex'),
+      stateExpiresAt: new Date(Date.now() + 600_000),
+      redirectUri: `${server.url}/api/v1/oauth/slack/callback`,
+      returnPath: null,
+    });
     return {
       appId,
       uid,
@@ -232,6 +246,7 @@ describe.each(testServerDrivers())('tenancy between applications on %s', (driver
       endpointId: endpoint.id as string,
       msgId,
       attemptId,
+      connectionId: connection.id,
     };
   }
 
@@ -251,6 +266,7 @@ describe.each(testServerDrivers())('tenancy between applications on %s', (driver
       messages: await ids(`${app}/msg`),
       attempts: await ids(`${app}/attempt/msg/${t.msgId}`),
       tasks: await ids('/api/v1/background-task'),
+      connections: await ids(`${app}/oauth-connection`),
       apps: await ids('/api/v1/app?limit=250'),
     };
   }
@@ -261,6 +277,8 @@ describe.each(testServerDrivers())('tenancy between applications on %s', (driver
       endpoint_id: t.endpointId,
       msg_id: t.msgId,
       attempt_id: t.attemptId,
+      connection_id: t.connectionId,
+      connector_id: 'slack',
     };
   }
 
@@ -269,6 +287,8 @@ describe.each(testServerDrivers())('tenancy between applications on %s', (driver
     endpoint_id: randomId('ep_'),
     msg_id: randomId('msg_'),
     attempt_id: randomId('atmpt_'),
+    connection_id: randomId('conn_'),
+    connector_id: 'slack',
   };
 
   function fill(op: Operation, ids: Record<string, string>, doc: OpenApiDocument): string {
@@ -328,7 +348,7 @@ describe.each(testServerDrivers())('tenancy between applications on %s', (driver
       const expected = OPERATOR_ONLY.has(op.key)
         ? { status: 403, code: 'insufficient_access' }
         : { status: 404, code: 'not_found' };
-      const others = pathParams(op.path).filter((p) => p !== 'app_id');
+      const others = pathParams(op.path).filter((p) => p !== 'app_id' && !SHARED_PARAMS.has(p));
 
       // A's app (by id and by uid) with all of A's ids; then B's own app with one foreign id at a time.
       const variants: { label: string; ids: Record<string, string>; unknown: Record<string, string> }[] = [

@@ -20,6 +20,7 @@ import {
 import { connectorInSchema, resolveConnector, toConnectorOut } from './connector-routes.ts';
 import type { ApiOptions } from './context.ts';
 import { headerNameSchema, headersSchema, toHeadersOut } from './endpoint-headers.ts';
+import { claimConnection } from './oauth-connection-claim.ts';
 import { createRouter } from './router.ts';
 import { endpointOutSchema, toEndpointOut } from './svix-models.ts';
 
@@ -177,32 +178,44 @@ export function endpointRoutes({ store }: ApiOptions) {
           : (card.template?.eventTypes ?? card.connector.manifest.defaultEventTypes);
       await checkEventTypes(store, eventTypes, body.eventTypes !== undefined ? 'eventTypes' : 'filterTypes');
       // A vendor card defaults to the vendor's API; a card whose URL is the secret, or that targets the
-      // merchant's own API (no fixed hosts), needs the URL.
+      // merchant's own API (no fixed hosts), needs the URL, unless an OAuth connection gives it.
       const defaultHost =
         card?.connector.manifest.authentication === 'url' ? undefined : card?.region.hosts[0];
-      const endpointUrl = body.url ?? (defaultHost ? `https://${defaultHost}/` : undefined);
+      const connection =
+        card && body.connector?.connection
+          ? await claimConnection(store, app.id, card.connector, body.connector.connection, body.url)
+          : undefined;
+      const endpointUrl =
+        connection?.url ?? body.url ?? (defaultHost ? `https://${defaultHost}/` : undefined);
       if (!endpointUrl)
         throw invalidField(
           ['url'],
           `${card?.connector.manifest.name ?? 'this endpoint'} needs the URL to deliver to`,
         );
-      const endpoint = await store.endpoints.create(app.id, {
-        ...input,
-        eventTypes,
-        url: endpointUrl,
-        secret: body.secret ? normalizeSigningSecret(body.secret) : undefined,
-        headers: body.headers,
-        connector:
-          card && body.connector
-            ? {
-                id: card.connector.manifest.id,
-                template: card.template?.id ?? null,
-                region: card.region.id,
-                credentials: body.connector.credentials,
-              }
-            : undefined,
-        transformation: card?.template ? { code: card.template.code, enabled: true } : undefined,
-      });
+      let endpoint: Endpoint;
+      try {
+        endpoint = await store.endpoints.create(app.id, {
+          ...input,
+          eventTypes,
+          url: endpointUrl,
+          secret: body.secret ? normalizeSigningSecret(body.secret) : undefined,
+          headers: body.headers,
+          connector:
+            card && body.connector
+              ? {
+                  id: card.connector.manifest.id,
+                  template: card.template?.id ?? null,
+                  region: card.region.id,
+                  credentials: connection?.credentials ?? body.connector.credentials,
+                }
+              : undefined,
+          transformation: card?.template ? { code: card.template.code, enabled: true } : undefined,
+        });
+      } catch (error) {
+        await connection?.release();
+        throw error;
+      }
+      await connection?.bind(endpoint.id);
       return c.json(out(endpoint), 201);
     },
   );

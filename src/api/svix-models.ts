@@ -171,9 +171,23 @@ export const messageAttemptOutSchema = z
     responseStatusCode: z.number().int(),
     responseDurationMs: z.number().int(),
     errorClass: z
-      .enum(['dns', 'connect', 'tls', 'timeout', 'blocked', 'network', 'transformation', 'sandbox'])
+      .enum([
+        'dns',
+        'connect',
+        'tls',
+        'timeout',
+        'blocked',
+        'network',
+        'transformation',
+        'sandbox',
+        'contract',
+        'credentials',
+      ])
       .nullable()
-      .openapi({ description: 'Why no response came (Switchyard extension); null when one did' }),
+      .openapi({
+        description:
+          "Why no response came (Switchyard extension): a transport failure, the transformation or sandbox, the vendor's contract refusing the request, or the connector's credentials (missing, bound to other hosts, or an OAuth authorization to renew); null when one did",
+      }),
     ...statusSchema,
     triggerType: z.number().int().openapi({ description: '0 scheduled, 1 manual' }),
     timestamp: timestampSchema,

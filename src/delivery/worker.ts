@@ -36,6 +36,11 @@ export interface DeliveryWorkerOptions {
   transform(call: TransformCall): Promise<TransformationOutcome>;
   /** The connector an endpoint was made from, by id. */
   connectors(id: string): Connector | undefined;
+  /**
+   * The connector credentials to attach, renewed first when they are OAuth tokens about to expire; rejects
+   * with a message fit to record (no secret) when they cannot be had.
+   */
+  freshCredentials?(delivery: ClaimedDelivery): Promise<Record<string, string>>;
 }
 
 export interface DeliveryWorker {
@@ -333,6 +338,26 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
     return { request: prepared, credentials, connector };
   }
 
+  /** The delivery with credentials fit to attach, or the attempt that failed for want of them (retried). */
+  async function withFreshCredentials(
+    delivery: ClaimedDelivery,
+    request: TransformedRequest,
+  ): Promise<ClaimedDelivery | DeliveryOutcome> {
+    if (!delivery.connector || !options.freshCredentials) return delivery;
+    try {
+      const credentials = await options.freshCredentials(delivery);
+      return { ...delivery, connector: { ...delivery.connector, credentials } };
+    } catch (error) {
+      return unsent(delivery, {
+        url: request.url,
+        status: DeliveryStatus.fail,
+        response: (error as Error).message,
+        errorClass: 'credentials',
+        retry: true,
+      });
+    }
+  }
+
   async function send(delivery: ClaimedDelivery) {
     if (delivery.stopped) {
       settle(delivery, { ...identify(delivery), status: DeliveryStatus.fail, nextAttemptAt: null });
@@ -340,7 +365,9 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
     }
     const built = await buildRequest(delivery);
     if ('deliveryId' in built) return settle(delivery, built);
-    const bound = applyConnector(delivery, built);
+    const current = await withFreshCredentials(delivery, built);
+    if ('deliveryId' in current) return settle(delivery, current);
+    const bound = applyConnector(current, built);
     if ('deliveryId' in bound) return settle(delivery, bound);
     const { request, credentials, connector } = bound;
     const body = JSON.stringify(request.payload);

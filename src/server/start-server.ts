@@ -5,6 +5,7 @@ import { eventCatalog } from '../catalog/index.ts';
 import type { Config } from '../config/index.ts';
 import { createStore, type DatabaseHandle, openDatabase, type Store } from '../db/index.ts';
 import { createMetrics } from '../metrics/index.ts';
+import { oauthClientsFromConfig } from '../oauth/index.ts';
 import type { Sandbox } from '../sandbox/index.ts';
 import { createSecretBox } from '../secrets/index.ts';
 import { createDashboardHandler } from '../web/dashboard-handler.ts';
@@ -95,6 +96,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
           payloadRetentionDays: config.SWITCHYARD_RETENTION_DAYS,
           metrics,
           sandbox,
+          oauth: oauthClientsFromConfig(config),
         });
         resolve(s);
       },

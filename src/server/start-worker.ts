@@ -11,6 +11,7 @@ import {
   startRetentionJob,
   startTaskRunner,
 } from '../delivery/index.ts';
+import { createCredentialRefresher, oauthClientsFromConfig } from '../oauth/index.ts';
 import { createSandbox, type Sandbox } from '../sandbox/index.ts';
 import { createOperationalWebhooks } from './operational-webhooks.ts';
 
@@ -72,6 +73,11 @@ export async function startWorker(
     emit: operational.emit,
     transform: (call) => sandbox.transform(call),
     connectors: findConnector,
+    freshCredentials: createCredentialRefresher({
+      store,
+      clients: oauthClientsFromConfig(config),
+      logger,
+    }),
   });
   const unlisten = await database.listen(DELIVERY_CHANNEL, () => worker.wake());
   worker.start();

@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import pino from 'pino';
+import pino, { type Logger } from 'pino';
 import { loadConfig } from '../config/index.ts';
 import { createPostgresTestDatabase, postgresTestUrl } from '../db/testing.ts';
 import { type RunningServer, startServer } from './start-server.ts';
@@ -17,10 +17,12 @@ export interface TestServer extends RunningServer {
 /**
  * Starts a real Switchyard on a free loopback port, on a fresh PGlite (in a temporary data directory)
  * or a fresh PostgreSQL database, for tests that talk HTTP to it.
+ * @param logger receives the logs (a test that reads them); silent by default
  */
 export async function startTestServer(
   driver: 'pglite' | 'postgres',
   env: Record<string, string> = {},
+  logger?: Logger,
 ): Promise<TestServer> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'switchyard-test-'));
   const database = driver === 'postgres' ? await createPostgresTestDatabase() : undefined;
@@ -33,7 +35,7 @@ export async function startTestServer(
     ...(database ? { DATABASE_URL: database.url, SWITCHYARD_DB_POOL_SIZE: '4' } : {}),
     ...env,
   });
-  const server = await startServer(config, pino({ level: config.LOG_LEVEL }));
+  const server = await startServer(config, logger ?? pino({ level: config.LOG_LEVEL }));
   return {
     ...server,
     operatorTokenValue: config.SWITCHYARD_ADMIN_TOKEN ?? '',
