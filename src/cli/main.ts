@@ -1,33 +1,23 @@
 #!/usr/bin/env node
-import { Command } from 'commander';
+import { CommanderError } from 'commander';
 import { ConfigError } from '../config/index.ts';
-import { runStart } from './start-command.ts';
-import { runWorker } from './worker-command.ts';
+import { CliError, EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from './cli-error.ts';
+import { createProgram } from './create-program.ts';
 
-const program = new Command()
-  .name('switchyard')
-  .description('Webhooks and integrations gateway for payment platforms, speaking the Svix API.')
-  .showHelpAfterError();
-
-program
-  .command('start', { isDefault: true })
-  .description('Run the API and the delivery worker in one process. Configured by environment variables.')
-  .action(runStart);
-
-program
-  .command('worker')
-  .description(
-    'Run only a delivery worker, against PostgreSQL (DATABASE_URL); any number may run side by side.',
-  )
-  .action(runWorker);
-
-program.parseAsync().catch((error: unknown) => {
-  if (error instanceof ConfigError) {
+/** Prints what went wrong (commander has printed its own) and says which exit code it means. */
+function exitCodeOf(error: unknown): number {
+  if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
+  if (error instanceof ConfigError || error instanceof CliError) {
     process.stderr.write(`switchyard: ${error.message}\n`);
-    process.exit(2);
+    return error instanceof CliError ? error.exitCode : EXIT_USAGE;
   }
+  // Unexpected: the stack is what a bug report needs.
   process.stderr.write(
     `switchyard: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
   );
-  process.exit(1);
-});
+  return EXIT_FAILURE;
+}
+
+createProgram()
+  .parseAsync()
+  .catch((error: unknown) => process.exit(exitCodeOf(error)));

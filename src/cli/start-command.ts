@@ -1,11 +1,20 @@
-import { loadConfig } from '../config/index.ts';
-import { startServer } from '../server/index.ts';
+import { loadCliConfig } from './load-cli-config.ts';
 import { createLogger } from './logger.ts';
 
-/** `switchyard start`: everything in one process, until SIGTERM or SIGINT. */
-export async function runStart(): Promise<void> {
-  const config = loadConfig();
+export interface StartOptions {
+  config?: string;
+}
+
+/**
+ * `switchyard start` (everything in one process) and `switchyard api` (the HTTP API alone, for deployments
+ * that run workers as their own processes), until SIGTERM or SIGINT.
+ */
+export async function runStart(options: StartOptions, mode: 'all' | 'api' = 'all'): Promise<void> {
+  const loaded = loadCliConfig(options.config);
+  const config = mode === 'api' ? { ...loaded, SWITCHYARD_WORKER: false } : loaded;
   const logger = createLogger(config.LOG_LEVEL);
+  // Loaded once the configuration is known to be good, so that a wrong setting is reported at once.
+  const { startServer } = await import('../server/index.ts');
   const server = await startServer(config, logger);
   const token = server.operatorToken;
   const tokenLine =
@@ -17,6 +26,7 @@ export async function runStart(): Promise<void> {
   process.stdout.write(
     `\nSwitchyard is listening on ${server.url}\n` +
       `  database: ${server.database.driver === 'pglite' ? `embedded PGlite in ${config.SWITCHYARD_DATA_DIR}` : 'PostgreSQL'}\n` +
+      `  delivery worker: ${config.SWITCHYARD_WORKER ? 'in this process' : 'not in this process (run `switchyard worker`)'}\n` +
       `  ${tokenLine}\n` +
       `  API reference: ${server.url}/api/openapi.json\n\n`,
   );

@@ -1,13 +1,14 @@
-import { loadConfig } from '../config/index.ts';
 import { createConfiguredSandbox, openStore, startWorker } from '../server/index.ts';
+import { usageError } from './cli-error.ts';
+import { loadCliConfig } from './load-cli-config.ts';
 import { createLogger } from './logger.ts';
 
 /** `switchyard worker`: delivery workers only, against PostgreSQL; run as many as needed side by side. */
-export async function runWorker(): Promise<void> {
-  const config = loadConfig();
+export async function runWorker(options: { config?: string }): Promise<void> {
+  const config = loadCliConfig(options.config);
   const logger = createLogger(config.LOG_LEVEL);
   if (!config.DATABASE_URL) {
-    throw new Error(
+    throw usageError(
       'switchyard worker needs DATABASE_URL: embedded PGlite can be opened by one process only (use `start`)',
     );
   }

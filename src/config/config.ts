@@ -184,6 +184,18 @@ export const configSchema = z
     SWITCHYARD_OAUTH_HUBSPOT_CLIENT_SECRET: oauthClientSecret('HubSpot'),
     SWITCHYARD_OAUTH_HUBSPOT_AUTHORIZE_URL: oauthUrl('HubSpot', 'authorization page'),
     SWITCHYARD_OAUTH_HUBSPOT_TOKEN_URL: oauthUrl('HubSpot', 'token endpoint'),
+    SWITCHYARD_URL: httpUrl
+      .optional()
+      .describe(
+        'The Switchyard that `switchyard send`, `replay` and `recover` talk to. Default: SWITCHYARD_PUBLIC_URL, else http://HOST:PORT.',
+      ),
+    SWITCHYARD_TOKEN: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        'Bearer token of `switchyard send`, `replay` and `recover` (operator or app-portal). Default: SWITCHYARD_ADMIN_TOKEN, else the generated one in the data directory.',
+      ),
     LOG_LEVEL: z
       .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
       .default('info')
@@ -212,18 +224,32 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
+/** Settings of a configuration file, as text the way the environment carries them. */
+export interface ConfigFileSettings {
+  file: string;
+  values: Record<string, string>;
+}
+
 /**
- * Reads and validates the configuration. Empty variables count as unset.
- * @throws ConfigError naming each wrong setting and what it allows
+ * Reads and validates the configuration: the environment over the file's settings, if any. Empty variables
+ * count as unset.
+ * @throws ConfigError naming each wrong setting (and the file, when the value came from it) and what it allows
  */
-export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+export function loadConfig(
+  env: Record<string, string | undefined> = process.env,
+  fromFile?: ConfigFileSettings,
+): Config {
   const present = Object.fromEntries(
     Object.keys(configSchema.shape)
       .map((name) => [name, env[name]] as const)
       .filter(([, value]) => value !== undefined && value !== ''),
   );
-  const result = configSchema.safeParse(present);
+  const result = configSchema.safeParse({ ...fromFile?.values, ...present });
   if (result.success) return result.data;
-  const problems = result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+  const problems = result.error.issues.map((issue) => {
+    const setting = String(issue.path[0]);
+    const inFile = fromFile && setting in fromFile.values && !(setting in present);
+    return `${issue.path.join('.')}${inFile ? ` (in ${fromFile.file})` : ''}: ${issue.message}`;
+  });
   throw new ConfigError(`invalid configuration:\n  ${problems.join('\n  ')}`);
 }

@@ -1,1 +1,8 @@
-export { type Config, ConfigError, configSchema, loadConfig } from './config.ts';
+export {
+  type Config,
+  ConfigError,
+  type ConfigFileSettings,
+  configSchema,
+  loadConfig,
+} from './config.ts';
+export { readConfigFile } from './config-file.ts';

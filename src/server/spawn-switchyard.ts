@@ -5,7 +5,7 @@ const MAIN = fileURLToPath(new URL('../cli/main.ts', import.meta.url));
 
 export interface SwitchyardProcess {
   child: ChildProcess;
-  /** Set for `start`: where the API listens. */
+  /** Set for `start` and `api`: where the API listens. */
   url: string | undefined;
   output(): string;
   /** SIGKILL, and wait until it is gone. */
@@ -16,7 +16,7 @@ export interface SwitchyardProcess {
 
 /** Runs `switchyard <command>` as a real child process (what an operator runs) and waits until it is up. */
 export async function spawnSwitchyard(
-  command: 'start' | 'worker',
+  command: 'start' | 'api' | 'worker',
   env: Record<string, string>,
   readyTimeoutMs = 30_000,
 ): Promise<SwitchyardProcess> {
@@ -26,7 +26,7 @@ export async function spawnSwitchyard(
   });
   let output = '';
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const ready = command === 'start' ? /listening on (http:\/\/\S+)/ : /delivery worker started/;
+  const ready = command === 'worker' ? /delivery worker started/ : /listening on (http:\/\/\S+)/;
   const url = await new Promise<string | undefined>((resolve, reject) => {
     const timer = setTimeout(
       () => reject(new Error(`switchyard ${command} not ready:\n${output}`)),
