@@ -1,0 +1,46 @@
+import type { Config } from '../config/index.ts';
+
+/** Where alert emails go out, as nodemailer's SMTP transport takes it. */
+export interface SmtpSettings {
+  host: string;
+  port: number;
+  /** TLS from the first byte; otherwise STARTTLS when the server offers it. */
+  secure: boolean;
+  auth?: { user: string; pass: string };
+}
+
+const IMPLICIT_TLS_PORT = 465;
+const SUBMISSION_PORT = 587;
+
+/** The SMTP server of the configuration (its URL, or host and parts), or undefined when there is none. */
+export function smtpSettingsFromConfig(config: Config): SmtpSettings | undefined {
+  if (config.SWITCHYARD_SMTP_URL) {
+    const url = new URL(config.SWITCHYARD_SMTP_URL);
+    const secure = url.protocol.toLowerCase() === 'smtps:';
+    const user = decodeURIComponent(url.username);
+    return {
+      host: url.hostname.replace(/^\[(.*)\]$/, '$1'),
+      port: url.port ? Number(url.port) : secure ? IMPLICIT_TLS_PORT : SUBMISSION_PORT,
+      secure,
+      ...(user ? { auth: { user, pass: decodeURIComponent(url.password) } } : {}),
+    };
+  }
+  if (!config.SWITCHYARD_SMTP_HOST) return undefined;
+  const port = config.SWITCHYARD_SMTP_PORT;
+  const secure = config.SWITCHYARD_SMTP_SECURE ?? port === IMPLICIT_TLS_PORT;
+  const { SWITCHYARD_SMTP_USER: user, SWITCHYARD_SMTP_PASSWORD: pass } = config;
+  return {
+    host: config.SWITCHYARD_SMTP_HOST,
+    port: port ?? (secure ? IMPLICIT_TLS_PORT : SUBMISSION_PORT),
+    secure,
+    ...(user && pass ? { auth: { user, pass } } : {}),
+  };
+}
+
+/** The server as it may be logged: user, host and port, never the password. */
+export function describeSmtp(settings: SmtpSettings): string {
+  const scheme = settings.secure ? 'smtps' : 'smtp';
+  const user = settings.auth ? `${encodeURIComponent(settings.auth.user)}@` : '';
+  const host = settings.host.includes(':') ? `[${settings.host}]` : settings.host;
+  return `${scheme}://${user}${host}:${settings.port}`;
+}
