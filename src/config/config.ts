@@ -48,6 +48,27 @@ const cidr = z
   .string()
   .regex(/^[0-9a-fA-F:.]+\/\d{1,3}$/, 'each entry must be a CIDR range such as 127.0.0.0/8 or ::1/128');
 
+/** Where alert emails go out: smtp:// (STARTTLS when offered) or smtps:// (TLS from the start). */
+const smtpUrl = z.string().refine((value) => {
+  try {
+    const url = new URL(value);
+    return /^smtps?:$/i.test(url.protocol) && url.hostname !== '';
+  } catch {
+    return false;
+  }
+}, 'must be an smtp:// or smtps:// URL such as smtp://user:password@mail.example.com:587');
+
+/** A bare address or `Name <address>`: the sender of alert emails. */
+const mailbox = z
+  .string()
+  .max(320)
+  .regex(
+    /^(?:[^<>\r\n]*<[^\s<>@]+@[^\s<>@]+>|[^\s<>@]+@[^\s<>@]+)$/,
+    'must be an address such as alerts@example.com or "Switchyard <alerts@example.com>"',
+  );
+
+const SMTP_DETAILS = ['PORT', 'USER', 'PASSWORD', 'SECURE'] as const;
+
 /**
  * Every setting, read from the environment. Names are the environment variables; the README's
  * configuration table lists the same names.
@@ -172,6 +193,41 @@ export const configSchema = z
     SWITCHYARD_TRANSFORM_MAX_OUTPUT_BYTES: positiveInt(64 * 1024 * 1024)
       .default(1024 * 1024)
       .describe("Largest result a transformation may return (the request's JSON)."),
+    SWITCHYARD_SMTP_URL: smtpUrl
+      .optional()
+      .describe(
+        'SMTP server of failure email alerts: smtp://user:password@host:587 (STARTTLS when offered) or smtps://… (TLS, port 465), special characters percent-encoded. Unset, with no SWITCHYARD_SMTP_HOST either: no alert emails.',
+      ),
+    SWITCHYARD_SMTP_HOST: z
+      .string()
+      .min(1)
+      .max(253)
+      .optional()
+      .describe('SMTP server host, as an alternative to SWITCHYARD_SMTP_URL.'),
+    SWITCHYARD_SMTP_PORT: positiveInt(65_535)
+      .optional()
+      .describe('Port of SWITCHYARD_SMTP_HOST. Default: 465 when secure, else 587.'),
+    SWITCHYARD_SMTP_USER: z.string().min(1).optional().describe('SMTP user of SWITCHYARD_SMTP_HOST.'),
+    SWITCHYARD_SMTP_PASSWORD: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('SMTP password of SWITCHYARD_SMTP_HOST; never logged.'),
+    SWITCHYARD_SMTP_SECURE: flag
+      .optional()
+      .describe(
+        'TLS from the first byte; false upgrades with STARTTLS when offered. Default: true on port 465.',
+      ),
+    SWITCHYARD_ALERT_FROM: mailbox
+      .optional()
+      .describe(
+        'Sender of failure email alerts, e.g. "Switchyard <alerts@example.com>"; required with SMTP.',
+      ),
+    SWITCHYARD_ALERT_INTERVAL_MINUTES: positiveInt(10_080)
+      .default(60)
+      .describe(
+        'At most one alert email per endpoint and kind of alert in this many minutes, across processes.',
+      ),
     SWITCHYARD_OAUTH_SLACK_CLIENT_ID: oauthClientId('Slack'),
     SWITCHYARD_OAUTH_SLACK_CLIENT_SECRET: oauthClientSecret('Slack'),
     SWITCHYARD_OAUTH_SLACK_AUTHORIZE_URL: oauthUrl('Slack', 'authorization page'),
@@ -215,6 +271,33 @@ export const configSchema = z
         });
       }
     }
+  })
+  // Half an SMTP configuration would only show when the first alert fails to go out.
+  .superRefine((config, context) => {
+    const problem = (setting: string, message: string) =>
+      context.addIssue({ code: 'custom', path: [setting], message });
+    const byUrl = config.SWITCHYARD_SMTP_URL !== undefined;
+    const byHost = config.SWITCHYARD_SMTP_HOST !== undefined;
+    if (byUrl && byHost) problem('SWITCHYARD_SMTP_HOST', 'set either it or SWITCHYARD_SMTP_URL, not both');
+    for (const detail of SMTP_DETAILS) {
+      if (config[`SWITCHYARD_SMTP_${detail}`] !== undefined && !byHost)
+        problem(
+          `SWITCHYARD_SMTP_${detail}`,
+          byUrl ? 'goes in SWITCHYARD_SMTP_URL' : 'needs SWITCHYARD_SMTP_HOST',
+        );
+    }
+    if (
+      byHost &&
+      (config.SWITCHYARD_SMTP_USER === undefined) !== (config.SWITCHYARD_SMTP_PASSWORD === undefined)
+    ) {
+      const missing = config.SWITCHYARD_SMTP_USER === undefined ? 'USER' : 'PASSWORD';
+      problem(
+        `SWITCHYARD_SMTP_${missing}`,
+        'must be set too: SMTP authentication needs a user and a password',
+      );
+    }
+    if ((byUrl || byHost) && config.SWITCHYARD_ALERT_FROM === undefined)
+      problem('SWITCHYARD_ALERT_FROM', 'must be set with SMTP: alert emails need a sender address');
   });
 
 export type Config = z.infer<typeof configSchema>;

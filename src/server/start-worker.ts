@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { createConfiguredAlerter } from '../alerts/index.ts';
 import type { Config } from '../config/index.ts';
 import { findConnector } from '../connectors/index.ts';
 import { type DatabaseHandle, DELIVERY_CHANNEL, type Store, TASK_CHANNEL } from '../db/index.ts';
@@ -32,7 +33,8 @@ export async function startWorker(
   logger: Logger,
   sandbox: Sandbox,
 ): Promise<RunningWorker> {
-  const operational = await createOperationalWebhooks(store, logger);
+  const alerts = createConfiguredAlerter(config, store, logger);
+  const operational = alerts.observing(await createOperationalWebhooks(store, logger));
   const sender = createHttpSender({
     policy: createNetworkPolicy({
       allowedPrivateRanges: config.SWITCHYARD_ALLOW_PRIVATE_NETWORKS,
@@ -92,6 +94,7 @@ export async function startWorker(
       await tasks.stop();
       await unlisten();
       await worker.stop();
+      await alerts.stop();
       await sender.close();
     },
   };
