@@ -90,7 +90,9 @@ export function createProgram(): Command {
 
   program
     .command('migrate')
-    .description('Bring the database schema up to date and exit; safe to run from several deploys at once.')
+    .description(
+      'Bring the database schema up to date and exit. On PostgreSQL, safe to run from several deploys at once; on the embedded PGlite, only while Switchyard is stopped.',
+    )
     .addOption(configOption())
     .action(async (options) => (await import('./migrate-command.ts')).runMigrate(options));
 

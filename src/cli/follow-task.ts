@@ -53,12 +53,27 @@ export async function startAndFollowTask(
   }
   const display = options.json ? undefined : createProgressDisplay(`${action} ${task.id}`);
   display?.update({ status: task.status, progress: task.data.progress, processed: task.data.processed });
-  while (task.status === 'running') {
-    await sleep(POLL_INTERVAL_MS);
-    task = await client.request<BackgroundTaskOut>('GET', `/api/v1/background-task/${task.id}`);
-    display?.update({ status: task.status, progress: task.data.progress, processed: task.data.processed });
+  // Ctrl-C stops the following, not the task, which the server finishes: say so, and where to look.
+  const id = task.id;
+  const interrupted = () => {
+    display?.done();
+    process.stderr.write(
+      `switchyard: stopped following; ${action} ${id} goes on (GET /api/v1/background-task/${id})\n`,
+    );
+    process.exit(130);
+  };
+  process.once('SIGINT', interrupted);
+  try {
+    while (task.status === 'running') {
+      await sleep(POLL_INTERVAL_MS);
+      task = await client.request<BackgroundTaskOut>('GET', `/api/v1/background-task/${task.id}`);
+      display?.update({ status: task.status, progress: task.data.progress, processed: task.data.processed });
+    }
+  } finally {
+    process.off('SIGINT', interrupted);
+    // An error while following goes on a line of its own, after the bar.
+    display?.done();
   }
-  display?.done();
   if (options.json) process.stdout.write(`${JSON.stringify(task, null, 2)}\n`);
   if (task.status === 'failed')
     throw failure(`${action} ${task.id} failed: ${task.data.error ?? 'no reason given'}`);

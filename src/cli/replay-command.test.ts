@@ -123,3 +123,41 @@ describe.each(testServerDrivers())('switchyard recover and replay on %s', (drive
     expect(backwards.stderr).toMatch(/^switchyard: 422 Validation Failed: .*until: must be after since/);
   });
 });
+
+describe.each(testServerDrivers())('switchyard recover of a task that fails, on %s', (driver) => {
+  let server: TestServer;
+
+  beforeAll(async () => {
+    // No worker: the test decides how the task ends.
+    server = await startTestServer(driver, { SWITCHYARD_WORKER: 'false' });
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  it("exits 1 with the task's error", async () => {
+    const svix = new Svix(server.operatorTokenValue, { serverUrl: server.url });
+    const app = await svix.application.create({ name: 'Failing' });
+    const endpoint = await svix.endpoint.create(app.id, { url: 'https://merchant.example/hooks' });
+    const running = runSwitchyard([
+      'recover',
+      '--app',
+      app.id,
+      '--endpoint',
+      endpoint.id,
+      '--since',
+      '1h',
+      '--url',
+      server.url,
+      '--token',
+      server.operatorTokenValue,
+    ]);
+    const started = async () => (await server.store.backgroundTasks.list({ limit: 1 }, app.id)).data[0]?.id;
+    await expect.poll(started, { timeout: 10_000 }).toBeDefined();
+    await server.store.backgroundTasks.fail((await started())!, 'the database went away');
+    const run = await running;
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/^switchyard: recover qtask_\w+ failed: the database went away$/m);
+    expect(run.stdout).toBe('');
+  });
+});

@@ -1,4 +1,3 @@
-import { createConfiguredSandbox, openStore, startWorker } from '../server/index.ts';
 import { usageError } from './cli-error.ts';
 import { loadCliConfig } from './load-cli-config.ts';
 import { createLogger } from './logger.ts';
@@ -12,6 +11,8 @@ export async function runWorker(options: { config?: string }): Promise<void> {
       'switchyard worker needs DATABASE_URL: embedded PGlite can be opened by one process only (use `start`)',
     );
   }
+  // Loaded once the configuration is known to be good, so that a wrong setting is reported at once.
+  const { createConfiguredSandbox, openStore, startWorker } = await import('../server/index.ts');
   const { store, database } = await openStore(config);
   const sandbox = createConfiguredSandbox(config);
   const running = await startWorker(config, store, database, logger, sandbox);
