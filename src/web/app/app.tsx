@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import { AppLayout } from './components/app-layout.tsx';
+import { ActivityPage } from './pages/activity-page.tsx';
 import { AddEndpointPage } from './pages/add-endpoint-page.tsx';
 import { AppPickerPage } from './pages/app-picker-page.tsx';
 import { EndpointDetailPage } from './pages/endpoint-detail-page.tsx';
@@ -19,6 +20,7 @@ function AppPages({ appId, rest }: { appId: string; rest: string[] }) {
   else if (section === 'endpoints' && id) page = <EndpointDetailPage appId={appId} endpointId={id} />;
   else if (section === 'logs') page = <LogsPage appId={appId} />;
   else if (section === 'catalog') page = <EventCatalogPage />;
+  else if (section === 'activity') page = <ActivityPage appId={appId} />;
   else page = <EndpointsPage appId={appId} />;
   return <AppLayout appId={appId}>{page}</AppLayout>;
 }

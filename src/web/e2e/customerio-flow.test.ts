@@ -75,7 +75,7 @@ describe('Dashboard, Customer.io: a new merchant follows the seed flow in Chromi
 
     await createEndpoint(page);
     await operator.sendMessage(app.id, 'payment.succeeded', findEventType('payment.succeeded')!.example);
-    await expect.poll(() => fake.operations.length, { timeout: 15_000 }).toBe(1);
+    await expect.poll(() => fake.operations.length, { timeout: 30_000 }).toBe(1);
     expect(fake.operations[0]).toMatchObject({
       siteId: SITE_ID,
       endpoint: 'v2/entity',

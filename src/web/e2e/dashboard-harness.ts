@@ -3,13 +3,15 @@ import { ensureWebBuild } from '../build/ensure-web-build.ts';
 
 /**
  * Switchyard serving the freshly built dashboard, on PGlite, delivering to loopback (where the fakes listen)
- * with quick retries. `env` adds settings such as `SWITCHYARD_DESTINATION_OVERRIDES`.
+ * with quick retries, and a transformation CPU limit that a busy CI machine cannot trip. `env` adds settings
+ * such as `SWITCHYARD_DESTINATION_OVERRIDES`.
  */
 export async function startDashboardServer(env: Record<string, string> = {}): Promise<TestServer> {
   await ensureWebBuild();
   return startTestServer('pglite', {
     SWITCHYARD_ALLOW_PRIVATE_NETWORKS: '127.0.0.0/8',
     SWITCHYARD_RETRY_SCHEDULE: '1,1',
+    SWITCHYARD_TRANSFORM_TIMEOUT_MS: '2000',
     ...env,
   });
 }

@@ -36,7 +36,7 @@ describe('Dashboard: endpoint detail (overview, testing, advanced with backtest)
       connector: { id: 'segment', template: 'track-payment', credentials: { writeKey: WRITE_KEY } },
     });
     await operator.sendMessage(app.id, 'payment.succeeded', findEventType('payment.succeeded')!.example);
-    await expect.poll(() => fake.received.length, { timeout: 15_000 }).toBe(1);
+    await expect.poll(() => fake.received.length, { timeout: 30_000 }).toBe(1);
     await page.goto(await operator.portalLink(app.id));
     await page.getByRole('link', { name: /Segment/ }).click();
 
@@ -62,7 +62,7 @@ describe('Dashboard: endpoint detail (overview, testing, advanced with backtest)
             .textContent({ timeout: 500 })
             .catch(() => '');
         },
-        { timeout: 15_000, interval: 500 },
+        { timeout: 30_000, interval: 500 },
       )
       .toBe('Delivered');
     expect(fake.received.length).toBe(2);

@@ -5,7 +5,7 @@ import { startTestReceiver, type TestReceiver } from '../../delivery/test-receiv
 import type { TestServer } from '../../server/testing.ts';
 import { type BrowserSession, launchBrowser, screenshot } from './browser.ts';
 import { operatorApi, startDashboardServer } from './dashboard-harness.ts';
-import { expectLogRow, visible } from './merchant-flow.ts';
+import { expectLogRow, openSection, visible } from './merchant-flow.ts';
 
 const answer = (status: number) => (_request: unknown, response: import('node:http').ServerResponse) =>
   response
@@ -78,15 +78,15 @@ describe('Dashboard: a plain URL endpoint, its failures, recovery from Logs, dis
     await page.getByLabel('Messages from the last').selectOption({ label: '1 day' });
     await page.getByRole('button', { name: 'Start' }).click();
     await expect
-      .poll(() => page.getByTestId('replay-progress').textContent(), { timeout: 15_000 })
+      .poll(() => page.getByTestId('replay-progress').textContent(), { timeout: 30_000 })
       .toContain('Finished: 1 message queued');
-    await expect.poll(() => receiver.received.length, { timeout: 15_000 }).toBeGreaterThan(before);
+    await expect.poll(() => receiver.received.length, { timeout: 30_000 }).toBeGreaterThan(before);
     await expectLogRow(page, 'payment.succeeded', 'Delivered');
     await screenshot(page, 'logs-recovered');
   });
 
   it('a disabled endpoint shows as disabled and gets nothing', async () => {
-    await page.getByRole('link', { name: 'Endpoints', exact: true }).click();
+    await openSection(page, 'Endpoints');
     await page.getByRole('link', { name: new RegExp(receiver.url) }).click();
     await page.getByRole('button', { name: 'Disable endpoint' }).click();
     await visible(page.getByRole('status').filter({ hasText: 'Endpoint disabled' }));
@@ -94,11 +94,27 @@ describe('Dashboard: a plain URL endpoint, its failures, recovery from Logs, dis
 
     const before = receiver.received.length;
     await operator.sendMessage(app.id, 'payment.failed', findEventType('payment.failed')!.example);
-    await page.getByRole('link', { name: 'Endpoints', exact: true }).click();
+    await openSection(page, 'Endpoints');
     await visible(page.getByRole('cell', { name: 'Disabled' }));
     await screenshot(page, 'endpoint-disabled');
     await new Promise((resolve) => setTimeout(resolve, 1500));
     expect(receiver.received.length).toBe(before);
+  });
+
+  it('Activity charts the successes and failures over time, and each endpoint’s day', async () => {
+    await openSection(page, 'Activity');
+    const chart = page.getByRole('img', { name: /attempts succeeded/ });
+    await visible(chart);
+    const [, succeeded, failed] =
+      /(\d+) attempts succeeded and (\d+) failed/.exec((await chart.getAttribute('aria-label')) ?? '') ?? [];
+    expect(Number(succeeded)).toBeGreaterThanOrEqual(1);
+    expect(Number(failed)).toBeGreaterThanOrEqual(1);
+    const row = page.getByRole('table', { name: 'Last 24 hours by endpoint' }).getByRole('row').nth(1);
+    expect(await row.textContent()).toContain('Disabled');
+    await page.getByLabel('Period').selectOption({ label: 'Last 6 hours, by 5 minutes' });
+    await expect.poll(() => page.url()).toContain('period=6h');
+    await visible(page.getByRole('img', { name: /over 7[23] buckets/ }));
+    await screenshot(page, 'activity');
   });
 
   it('an app-portal link cannot reach another application, in the pages or through the API', async () => {

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestServer } from '../../server/testing.ts';
 import { type BrowserSession, launchBrowser, screenshot } from './browser.ts';
 import { operatorApi, startDashboardServer } from './dashboard-harness.ts';
-import { visible } from './merchant-flow.ts';
+import { openSection, visible } from './merchant-flow.ts';
 
 describe('Dashboard: the event catalog', () => {
   let server: TestServer;
@@ -25,7 +25,7 @@ describe('Dashboard: the event catalog', () => {
     const operator = operatorApi(server);
     const app = await operator.createApp('Acme Catalog');
     await page.goto(await operator.portalLink(app.id));
-    await page.getByRole('link', { name: 'Event catalog' }).click();
+    await openSection(page, 'Event catalog');
     const tree = page.getByRole('navigation', { name: 'Event types' });
     await visible(tree.getByText('refund', { exact: true }));
 

@@ -6,6 +6,11 @@ export async function visible(locator: ReturnType<Page['locator']>, timeout = 10
   await locator.first().waitFor({ state: 'visible', timeout });
 }
 
+/** Opens one of the application's sections from the side navigation. */
+export async function openSection(page: Page, name: string): Promise<void> {
+  await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name, exact: true }).click();
+}
+
 /**
  * The seed flow up to the test run: Endpoints → + Add Endpoint → Integrations → the card → credentials
  * (by label) → template → Run test. Returns the body the test panel shows.
@@ -14,7 +19,7 @@ export async function setUpCard(
   page: Page,
   card: { name: string; credentials: Record<string, string>; template?: string; region?: string },
 ): Promise<Record<string, unknown>> {
-  await page.getByRole('link', { name: 'Endpoints', exact: true }).click();
+  await openSection(page, 'Endpoints');
   await page.getByRole('link', { name: '+ Add Endpoint' }).first().click();
   await page.getByRole('button', { name: 'Integrations' }).click();
   await page.getByRole('button', { name: new RegExp(`^${card.name}`) }).click();
@@ -42,7 +47,7 @@ export async function createEndpoint(page: Page): Promise<string> {
 
 /** Opens Logs and waits for a row of this event type with the given status label. */
 export async function expectLogRow(page: Page, eventType: string, status: string): Promise<void> {
-  await page.getByRole('link', { name: 'Logs', exact: true }).click();
+  await openSection(page, 'Logs');
   const row = page.getByRole('row').filter({ hasText: eventType }).filter({ hasText: status });
   await expect
     .poll(
@@ -51,7 +56,7 @@ export async function expectLogRow(page: Page, eventType: string, status: string
         await page.getByRole('button', { name: 'Refresh' }).click();
         return false;
       },
-      { timeout: 15_000, interval: 500 },
+      { timeout: 30_000, interval: 500 },
     )
     .toBe(true);
 }

@@ -5,7 +5,7 @@ import { type SegmentFake, startSegmentFake } from '../../connectors/segment/ind
 import type { TestServer } from '../../server/testing.ts';
 import { type BrowserSession, launchBrowser, screenshot } from './browser.ts';
 import { operatorApi, startDashboardServer } from './dashboard-harness.ts';
-import { createEndpoint, expectLogRow, setUpCard, visible } from './merchant-flow.ts';
+import { createEndpoint, expectLogRow, openSection, setUpCard, visible } from './merchant-flow.ts';
 
 const WRITE_KEY = 'wk3kYq2ZpTf8RvLx9mB4nC7d';
 
@@ -54,7 +54,7 @@ describe('Dashboard, Segment: a new merchant follows the seed flow in Chromium',
     await screenshot(page, 'endpoint-overview');
 
     await operator.sendMessage(app.id, 'payment.succeeded', findEventType('payment.succeeded')!.example);
-    await expect.poll(() => fake.received.length, { timeout: 15_000 }).toBe(1);
+    await expect.poll(() => fake.received.length, { timeout: 30_000 }).toBe(1);
     expect(fake.received[0]!.message).toMatchObject({ event: 'Payment Completed', userId: body.userId });
     expect(fake.received[0]!.auth).toBe('basic');
 
@@ -64,7 +64,7 @@ describe('Dashboard, Segment: a new merchant follows the seed flow in Chromium',
     await visible(page.getByText('POST https://api.segment.io/v1/track'));
     await screenshot(page, 'logs');
 
-    await page.getByRole('link', { name: 'Endpoints', exact: true }).click();
+    await openSection(page, 'Endpoints');
     await visible(page.getByRole('cell', { name: 'Enabled' }));
     await screenshot(page, 'endpoints');
 

@@ -1,5 +1,6 @@
 import type { ApiClient } from './api-client.ts';
 import type {
+  ActivityOut,
   ApplicationOut,
   BackgroundTaskOut,
   ConnectorOut,
@@ -141,6 +142,12 @@ export function switchyardApi(client: ApiClient) {
       ),
     startReplay: (appId: string, endpointId: string, kind: ReplayKind, window: ReplayWindowIn) =>
       client.post<BackgroundTaskOut>(`${endpoint(appId, endpointId)}/${kind}`, window),
+    activity: (appId: string, query: { since: string; bucket: ActivityOut['bucket']; endpointId?: string }) =>
+      client.get<ActivityOut>(`${app(appId)}/activity`, {
+        since: query.since,
+        bucket: query.bucket,
+        endpoint_id: query.endpointId,
+      }),
     getTask: (taskId: string) => client.get<BackgroundTaskOut>(`/api/v1/background-task/${enc(taskId)}`),
   };
 }
