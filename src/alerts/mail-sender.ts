@@ -43,6 +43,7 @@ export function createSmtpMailSender(settings: SmtpSettings): MailSender {
     host: settings.host,
     port: settings.port,
     secure: settings.secure,
+    requireTLS: settings.requireTls,
     ...(settings.auth ? { auth: settings.auth } : {}),
     ...TIMEOUTS,
     // Alert content is text built here; nothing in it may make nodemailer read files or fetch URLs.

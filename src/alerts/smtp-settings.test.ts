@@ -30,6 +30,7 @@ describe('SMTP settings of failure email alerts', () => {
       host: 'mail.example.com',
       port: 587,
       secure: false,
+      requireTls: true,
       auth: { user: 'me@corp', pass: 'p:ss/w0rd' },
     });
     expect(
@@ -38,6 +39,7 @@ describe('SMTP settings of failure email alerts', () => {
       host: '::1',
       port: 2465,
       secure: true,
+      requireTls: false,
     });
   });
 
@@ -53,6 +55,7 @@ describe('SMTP settings of failure email alerts', () => {
       host: 'smtp.example.com',
       port: 465,
       secure: true,
+      requireTls: false,
       auth: { user: 'apikey', pass: 'secret-value' },
     });
     const starttls = loadConfig({
@@ -61,6 +64,16 @@ describe('SMTP settings of failure email alerts', () => {
       ...FROM,
     });
     expect(smtpSettingsFromConfig(starttls)).toMatchObject({ port: 587, secure: false });
+  });
+
+  it('send a password in clear only to a relay on this machine', () => {
+    const settings = (url: string) =>
+      smtpSettingsFromConfig(loadConfig({ SWITCHYARD_SMTP_URL: url, ...FROM }))!;
+    expect(settings('smtp://u:p@mail.example.com').requireTls).toBe(true);
+    expect(settings('smtp://mail.example.com').requireTls).toBe(false);
+    expect(settings('smtp://u:p@127.0.0.1:2525').requireTls).toBe(false);
+    expect(settings('smtp://u:p@localhost:2525').requireTls).toBe(false);
+    expect(settings('smtp://u:p@[::1]:2525').requireTls).toBe(false);
   });
 
   it('are described for the logs without the password', () => {
