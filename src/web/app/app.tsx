@@ -8,6 +8,7 @@ import { EndpointsPage } from './pages/endpoints-page.tsx';
 import { EventCatalogPage } from './pages/event-catalog-page.tsx';
 import { LogsPage } from './pages/logs-page.tsx';
 import { PortalSignInPage } from './pages/portal-sign-in-page.tsx';
+import { SettingsPage } from './pages/settings-page.tsx';
 import { SignInPage } from './pages/sign-in-page.tsx';
 import { navigate, useLocation } from './router/router.ts';
 import { loadSession, type Session, saveSession } from './session/session.ts';
@@ -21,6 +22,7 @@ function AppPages({ appId, rest }: { appId: string; rest: string[] }) {
   else if (section === 'logs') page = <LogsPage appId={appId} />;
   else if (section === 'catalog') page = <EventCatalogPage />;
   else if (section === 'activity') page = <ActivityPage appId={appId} />;
+  else if (section === 'settings') page = <SettingsPage appId={appId} />;
   else page = <EndpointsPage appId={appId} />;
   return <AppLayout appId={appId}>{page}</AppLayout>;
 }

@@ -1,6 +1,8 @@
 import type { ApiClient } from './api-client.ts';
 import type {
   ActivityOut,
+  AlertSettingsIn,
+  AlertSettingsOut,
   ApplicationOut,
   BackgroundTaskOut,
   ConnectorOut,
@@ -148,6 +150,9 @@ export function switchyardApi(client: ApiClient) {
         bucket: query.bucket,
         endpoint_id: query.endpointId,
       }),
+    getAlerts: (appId: string) => client.get<AlertSettingsOut>(`${app(appId)}/alerts`),
+    putAlerts: (appId: string, body: AlertSettingsIn) =>
+      client.put<AlertSettingsOut>(`${app(appId)}/alerts`, body),
     getTask: (taskId: string) => client.get<BackgroundTaskOut>(`/api/v1/background-task/${enc(taskId)}`),
   };
 }
