@@ -126,12 +126,11 @@ export function createProgram(): Command {
     .option(
       '--env <KEY=VALUE>',
       'a transformation variable, repeatable',
-      (entry: string, env: Record<string, string>) => {
+      (entry: string, env: Record<string, string> | undefined) => {
         const at = entry.indexOf('=');
         if (at < 1) throw new InvalidArgumentError('expected KEY=VALUE');
         return { ...env, [entry.slice(0, at)]: entry.slice(at + 1) };
       },
-      {},
     )
     .option(
       '--url <url>',

@@ -122,6 +122,17 @@ describe.each(testServerDrivers())('switchyard send on %s', (driver) => {
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/'custom\.thing' is not an event type of the catalog.*--payload/);
 
+    const ftp = await runSwitchyard([
+      'send',
+      'payment.succeeded',
+      '--app',
+      'acme',
+      '--url',
+      'ftp://127.0.0.1',
+    ]);
+    expect(ftp.code).toBe(2);
+    expect(ftp.stderr).toMatch(/--url must be an http:\/\/ or https:\/\/ URL, not ftp:\/\/127\.0\.0\.1/);
+
     const broken = path.join(dir, 'broken.json');
     await writeFile(broken, '{"type":');
     const notJson = await runSwitchyard(['send', 'x.y', '--app', 'acme', '--payload', broken, ...client()]);

@@ -12,7 +12,7 @@ export interface TransformTestOptions {
   payload?: string;
   connector?: string;
   region?: string;
-  env: Record<string, string>;
+  env?: Record<string, string>;
   url: string;
   json?: boolean;
 }
@@ -77,7 +77,7 @@ export async function runTransformTest(file: string, options: TransformTestOptio
         url: options.url,
         method: 'POST',
         headers: {},
-        env: options.env,
+        env: options.env ?? {},
         cancel: false,
       },
     });
