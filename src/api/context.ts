@@ -17,8 +17,12 @@ export interface ApiOptions {
   maxBodyBytes: number;
   /** Runs transformations for test runs and backtests. */
   sandbox: Sandbox;
-  /** Served at /metrics to the operator. */
+  /** Served at /metrics to the operator, and to holders of `metricsToken`. */
   metrics?: Metrics;
+  /** A token that may read /metrics and nothing else. */
+  metricsToken?: string | undefined;
+  /** Answer 500 for any response the OpenAPI document does not describe (development, tests, staging). */
+  validateResponses?: boolean;
   /** Days a message payload is kept unless the message asks for less. */
   payloadRetentionDays?: number;
   /** The installation's OAuth apps by card: those cards offer Connect. */

@@ -1,14 +1,17 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { cors } from 'hono/cors';
 import { requestId } from 'hono/request-id';
-import { alertRoutes } from './alert-routes.ts';
+import { accessLog } from './access-log.ts';
 import { activityRoutes } from './activity-routes.ts';
+import { alertRoutes } from './alert-routes.ts';
 import { appRoutes } from './app-routes.ts';
 import { attemptRoutes } from './attempt-routes.ts';
 import { createAuthenticator, requireOperator } from './auth.ts';
 import { authRoutes } from './auth-routes.ts';
 import { connectorRoutes } from './connector-routes.ts';
 import type { ApiEnv, ApiOptions } from './context.ts';
+import { docsRoutes } from './docs-routes.ts';
 import { endpointRoutes } from './endpoint-routes.ts';
 import { eventTypeRoutes } from './event-type-routes.ts';
 import { healthRoutes } from './health-routes.ts';
@@ -18,7 +21,24 @@ import { isOAuthCallback, oauthRoutes } from './oauth-routes.ts';
 import { problemResponse, respondToError } from './problem.ts';
 import { replayRoutes } from './replay-routes.ts';
 import { limitBody, parseJsonBody } from './request-body.ts';
+import { validateResponses } from './response-validation.ts';
 import { transformationRoutes } from './transformation-routes.ts';
+
+/** Compares digests, so that the time taken says nothing about how much of a token was right. */
+function sameSecret(given: string, expected: string): boolean {
+  const digest = (text: string) => createHash('sha256').update(text).digest();
+  return timingSafeEqual(digest(given), digest(expected));
+}
+
+const DOCUMENT = {
+  openapi: '3.1.0',
+  info: {
+    title: 'Switchyard API',
+    version: '1',
+    description: 'Svix-compatible webhooks API. Authenticate with "Authorization: Bearer <token>".',
+  },
+  security: [{ bearer: [] }],
+};
 
 /** The Svix-compatible HTTP API, as a Hono app (Web-standard Request in, Response out). */
 export function createApi(options: ApiOptions) {
@@ -31,6 +51,13 @@ export function createApi(options: ApiOptions) {
   api.notFound((c) => problemResponse(404, 'not_found', `No route for ${c.req.method} ${c.req.path}`));
 
   api.use('*', requestId());
+  api.use('/api/*', accessLog(options.logger));
+  if (options.validateResponses) {
+    api.use(
+      '/api/*',
+      validateResponses(() => api.getOpenAPI31Document(DOCUMENT), options.logger),
+    );
+  }
   api.use(
     '/api/*',
     cors({
@@ -42,26 +69,34 @@ export function createApi(options: ApiOptions) {
   );
   api.use('/api/*', limitBody(options.maxBodyBytes), parseJsonBody());
 
-  api.route('/', healthRoutes());
-  api.doc31('/api/openapi.json', {
-    openapi: '3.1.0',
-    info: {
-      title: 'Switchyard API',
-      version: '1',
-      description: 'Svix-compatible webhooks API. Authenticate with "Authorization: Bearer <token>".',
-    },
+  api.route('/', healthRoutes(options));
+  api.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'The operator token, or an app-portal token (which reaches only its app).',
   });
+  api.doc31('/api/openapi.json', DOCUMENT);
+  api.route('/', docsRoutes());
 
   const { metrics } = options;
   if (metrics) {
-    api.get('/metrics', authenticator.middleware, async (c) => {
-      requireOperator(c);
-      return c.body(await metrics.registry.metrics(), 200, { 'content-type': metrics.registry.contentType });
-    });
+    const isScraper = (header: string | undefined) =>
+      options.metricsToken !== undefined && sameSecret(header ?? '', `Bearer ${options.metricsToken}`);
+    api.get(
+      '/metrics',
+      (c, next) => (isScraper(c.req.header('authorization')) ? next() : authenticator.middleware(c, next)),
+      async (c) => {
+        if (!isScraper(c.req.header('authorization'))) requireOperator(c);
+        return c.body(await metrics.registry.metrics(), 200, {
+          'content-type': metrics.registry.contentType,
+        });
+      },
+    );
   }
 
   api.use('/api/v1/*', async (c, next) => {
-    if (c.req.path.startsWith('/api/v1/health') || isOAuthCallback(c.req.path)) return next();
+    const { path } = c.req;
+    if (path.startsWith('/api/v1/health') || path === '/api/v1/ready' || isOAuthCallback(path)) return next();
     return authenticator.middleware(c, next);
   });
   api.use('/api/v1/*', idempotency(options.store));

@@ -44,7 +44,7 @@ const messageParam = appParam.extend({ msg_id: z.string().min(1).max(256) });
 const withContent = z.object({ with_content: booleanQueryParam.optional() });
 const tags = ['Message'];
 
-export function messageRoutes({ store, payloadRetentionDays = 90 }: ApiOptions) {
+export function messageRoutes({ store, metrics, payloadRetentionDays = 90 }: ApiOptions) {
   const router = createRouter();
 
   router.openapi(
@@ -75,7 +75,7 @@ export function messageRoutes({ store, payloadRetentionDays = 90 }: ApiOptions) 
         body.payloadRetentionHours ?? (body.payloadRetentionPeriod ?? payloadRetentionDays) * 24;
       const include = c.req.valid('query').with_content ?? true;
       const keyHash = c.get('idempotencyKeyHash');
-      const { message } = await store.messages.create(
+      const { message, deliveries } = await store.messages.create(
         app.id,
         {
           eventType: body.eventType,
@@ -84,10 +84,12 @@ export function messageRoutes({ store, payloadRetentionDays = 90 }: ApiOptions) 
           channels: body.channels,
           tags: body.tags,
           retentionHours,
+          requestId: c.get('requestId'),
         },
         keyHash ? { keyHash, status: 202, body: (m) => toMessageOut(m, include) } : undefined,
       );
       if (keyHash) c.set('idempotencyCompleted', true);
+      metrics?.messageIngested(deliveries);
       return c.json(toMessageOut(message, include), 202);
     },
   );

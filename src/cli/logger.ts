@@ -1,13 +1,26 @@
-import pino, { type Logger } from 'pino';
+import pino, { type DestinationStream, type Logger } from 'pino';
 
-/** JSON logs on stdout; secrets never reach them because nothing logs request bodies or headers. */
-export function createLogger(level: string): Logger {
-  return pino({
+/**
+ * JSON logs, on stdout unless a destination is given. Secrets do not reach them because nothing logs
+ * request bodies, headers or credentials; the redaction paths are the second wall, for fields that carry a
+ * secret by name.
+ */
+export function createLogger(level: string, destination?: DestinationStream): Logger {
+  const options = {
     level,
     base: { service: 'switchyard' },
     redact: {
-      paths: ['*.authorization', '*.secret', '*.token', '*.key', 'req.headers.authorization'],
+      paths: [
+        '*.authorization',
+        '*.secret',
+        '*.token',
+        '*.key',
+        '*.password',
+        '*.credentials',
+        'req.headers.authorization',
+      ],
       censor: '[redacted]',
     },
-  });
+  };
+  return destination ? pino(options, destination) : pino(options);
 }

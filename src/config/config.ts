@@ -252,6 +252,16 @@ export const configSchema = z
       .describe(
         'Bearer token of `switchyard send`, `replay` and `recover` (operator or app-portal). Default: SWITCHYARD_ADMIN_TOKEN, else the generated one in the data directory.',
       ),
+    SWITCHYARD_METRICS_TOKEN: z
+      .string()
+      .min(24, 'must be at least 24 characters')
+      .optional()
+      .describe('A bearer token that may read /metrics and nothing else (the operator token always may).'),
+    SWITCHYARD_VALIDATE_RESPONSES: flag
+      .default(false)
+      .describe(
+        'Check every API response against the OpenAPI document and answer 500 where one does not match (development, tests, staging).',
+      ),
     LOG_LEVEL: z
       .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
       .default('info')

@@ -22,7 +22,15 @@ export interface DatabaseHandle {
    * @returns a function that stops listening
    */
   listen(channel: string, onNotify: () => void): Promise<() => Promise<void>>;
+  /** Connections open, idle, and queries waiting for one (null where the driver cannot tell). */
+  connections(): ConnectionUse;
   close(): Promise<void>;
+}
+
+export interface ConnectionUse {
+  open: number;
+  idle: number | null;
+  waiting: number | null;
 }
 
 /** The channel the ingest transaction notifies when it queued deliveries. */

@@ -21,6 +21,8 @@ export interface ClaimedDelivery {
   /** For a delivery with a transformation: the payload as stored JSON text, handed to the sandbox as is. */
   payloadJson: string | null;
   messageCreatedAt: Date;
+  /** The id of the API request that created the message, for the delivery's log lines. */
+  requestId: string | null;
   url: string;
   /** Keys that sign now, current first. */
   signingSecrets: string[];
@@ -59,6 +61,12 @@ export interface DeliveryOutcome {
   };
 }
 
+export interface QueueDepth {
+  queued: number;
+  due: number;
+  oldestDueSeconds: number;
+}
+
 export interface ClaimOptions {
   limit: number;
   leaseMs: number;
@@ -90,6 +98,7 @@ interface ClaimRow {
   event_type: string;
   payload: unknown;
   payload_json: string | null;
+  request_id: string | null;
   message_created_at: string | Date;
   url: string;
   secret: string;
@@ -174,6 +183,26 @@ export function createDeliveryQueue(db: Executor, box: SecretBox) {
      * sending until the lease ends, and counts the attempt now, so that a delivery that kills its worker
      * still runs out of attempts.
      */
+    /**
+     * Deliveries waiting (pending, or held by a worker), those due now, and how long the oldest due one has
+     * waited: what an operator watches to see whether workers keep up. Reads the partial index of the queue.
+     */
+    async depth(): Promise<QueueDepth> {
+      const result = await db.execute(sql`
+        select count(*)::int as queued,
+               count(*) filter (where next_attempt_at <= now())::int as due,
+               coalesce(extract(epoch from now() - min(next_attempt_at) filter (where next_attempt_at <= now())), 0)::float8 as oldest_due_seconds
+        from deliveries
+        where status in (${DeliveryStatus.pending}, ${DeliveryStatus.sending})
+      `);
+      const row = rowsOf<{ queued: number; due: number; oldest_due_seconds: number }>(result)[0]!;
+      return {
+        queued: Number(row.queued),
+        due: Number(row.due),
+        oldestDueSeconds: Number(row.oldest_due_seconds),
+      };
+    },
+
     async claimDue(options: ClaimOptions): Promise<ClaimedDelivery[]> {
       const scan = Math.max(options.limit * 4, 256);
       const result = await db.execute(sql`
@@ -202,7 +231,7 @@ export function createDeliveryQueue(db: Executor, box: SecretBox) {
           )
           returning d.id, d.app_id, d.message_id, d.endpoint_id, d.attempt_count, d.manual
         )
-        select c.*, m.event_type, m.created_at as message_created_at,
+        select c.*, m.event_type, m.created_at as message_created_at, m.request_id,
                case when e.transformation_enabled then null else m.payload end as payload,
                case when e.transformation_enabled then m.payload::text end as payload_json,
                e.url, e.secret, e.previous_secrets, e.headers, e.updated_at as endpoint_updated_at,
@@ -227,6 +256,7 @@ export function createDeliveryQueue(db: Executor, box: SecretBox) {
         payload: row.payload,
         payloadJson: row.payload_json,
         messageCreatedAt: asDate(row.message_created_at),
+        requestId: row.request_id,
         url: row.url,
         ...withConnector(row, openEndpointSecrets(row, now)),
         throttleRate: row.throttle_rate === null ? null : Number(row.throttle_rate),

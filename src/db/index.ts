@@ -17,6 +17,7 @@ export {
   createDeliveryQueue,
   type DeliveryOutcome,
   type DeliveryQueue,
+  type QueueDepth,
   type ThrottleGrant,
 } from './delivery-queue.ts';
 export type {

@@ -15,6 +15,8 @@ export interface MessageInput {
   tags?: string[] | null | undefined;
   /** How long the payload is kept. */
   retentionHours: number;
+  /** The API request that created it, carried into the delivery logs. */
+  requestId?: string | null | undefined;
 }
 
 /** Completes an idempotency reservation inside the message's own transaction. */
@@ -66,6 +68,7 @@ export function createMessageRepository(db: Executor) {
         payload: input.payload,
         channels: input.channels ?? null,
         tags: input.tags ?? null,
+        requestId: input.requestId ?? null,
         createdAt: now,
         payloadExpiresAt: new Date(now.getTime() + input.retentionHours * 3_600_000),
       };
@@ -73,9 +76,9 @@ export function createMessageRepository(db: Executor) {
       return db.transaction(async (tx) => {
         const result = await tx.execute(sql`
           with inserted as (
-            insert into messages (id, app_id, event_id, event_type, payload, channels, tags, created_at, payload_expires_at)
+            insert into messages (id, app_id, event_id, event_type, payload, channels, tags, request_id, created_at, payload_expires_at)
             values (${message.id}, ${appId}, ${message.eventId}, ${message.eventType}, ${JSON.stringify(message.payload)}::jsonb,
-                    ${channels}, ${message.tags ? sql`${pgTextArray(message.tags)}::text[]` : sql`null::text[]`},
+                    ${channels}, ${message.tags ? sql`${pgTextArray(message.tags)}::text[]` : sql`null::text[]`}, ${message.requestId},
                     ${now.toISOString()}::timestamptz, ${message.payloadExpiresAt.toISOString()}::timestamptz)
             on conflict (app_id, event_id) do nothing
             returning id, created_at

@@ -10,6 +10,7 @@ import { createEventTypeRepository } from './event-types.ts';
 import { createIdempotencyRepository } from './idempotency.ts';
 import { createMessageRepository } from './messages.ts';
 import { createOAuthConnectionRepository } from './oauth-connections.ts';
+import { createReadinessRepository } from './readiness.ts';
 import { createRetentionRepository } from './retention.ts';
 import { createTokenRepository } from './tokens.ts';
 
@@ -30,6 +31,7 @@ export function createStore(handle: DatabaseHandle, box: SecretBox) {
     retention: createRetentionRepository(db),
     oauthConnections: createOAuthConnectionRepository(db, box),
     alerts: createAlertRepository(db),
+    readiness: createReadinessRepository(db),
   };
 }
 

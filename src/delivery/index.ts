@@ -5,4 +5,9 @@ export { startRetentionJob } from './retention-job.ts';
 export { createRetrySchedule, DEFAULT_RETRY_SCHEDULE_SECONDS, parseRetryAfter } from './retry-schedule.ts';
 export { signWebhook } from './signature.ts';
 export { startTaskRunner, type TaskRunner } from './task-runner.ts';
-export { createDeliveryWorker, type DeliveryWorker, type DeliveryWorkerOptions } from './worker.ts';
+export {
+  createDeliveryWorker,
+  type DeliveryObserver,
+  type DeliveryWorker,
+  type DeliveryWorkerOptions,
+} from './worker.ts';

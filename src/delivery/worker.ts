@@ -41,6 +41,14 @@ export interface DeliveryWorkerOptions {
    * with a message fit to record (no secret) when they cannot be had.
    */
   freshCredentials?(delivery: ClaimedDelivery): Promise<Record<string, string>>;
+  /** Told of every outcome and of throttled deliveries: for metrics and logs. */
+  observer?: DeliveryObserver;
+}
+
+export interface DeliveryObserver {
+  settled(delivery: ClaimedDelivery, outcome: DeliveryOutcome): void;
+  /** Deliveries an endpoint's rate limit held back: sent later in the second, or put back in the queue. */
+  throttled(count: number): void;
 }
 
 export interface DeliveryWorker {
@@ -134,6 +142,7 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
 
   function settle(delivery: ClaimedDelivery, outcome: DeliveryOutcome) {
     held.delete(delivery.id);
+    options.observer?.settled(delivery, outcome);
     outcomes.push(outcome);
     scheduleFlush();
   }
@@ -442,6 +451,7 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
       THROTTLE_HORIZON_MS,
     );
     const giveBack: { id: number; manual: boolean; dueAt: Date }[] = [];
+    let delayed = 0;
     for (const [endpointId, list] of byEndpoint) {
       const grant = grants.get(endpointId);
       const rate = list[0]!.throttleRate!;
@@ -461,12 +471,14 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
           return;
         }
         scheduled++;
+        delayed++;
         setTimeout(() => {
           scheduled--;
           dispatch(delivery);
         }, wait);
       });
     }
+    if (delayed + giveBack.length) options.observer?.throttled(delayed + giveBack.length);
     await queue.release(giveBack);
   }
 

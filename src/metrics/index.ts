@@ -1,1 +1,2 @@
 export { createMetrics, type Metrics, type MetricsSources } from './create-metrics.ts';
+export { instrumentSandbox } from './instrument-sandbox.ts';

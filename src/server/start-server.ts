@@ -1,10 +1,10 @@
 import { serve } from '@hono/node-server';
 import type { Logger } from 'pino';
-import { createApi } from '../api/index.ts';
+import { type Api, createApi } from '../api/index.ts';
 import { eventCatalog } from '../catalog/index.ts';
 import type { Config } from '../config/index.ts';
 import { createStore, type DatabaseHandle, openDatabase, type Store } from '../db/index.ts';
-import { createMetrics } from '../metrics/index.ts';
+import { createMetrics, instrumentSandbox } from '../metrics/index.ts';
 import { oauthClientsFromConfig } from '../oauth/index.ts';
 import type { Sandbox } from '../sandbox/index.ts';
 import { createSecretBox } from '../secrets/index.ts';
@@ -23,6 +23,8 @@ const HOUR_MS = 3_600_000;
 
 export interface RunningServer {
   url: string;
+  /** The HTTP API it serves (its routes, its OpenAPI document). */
+  api: Api;
   sandbox: Sandbox;
   worker: RunningWorker | undefined;
   store: Store;
@@ -65,16 +67,19 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     config.SWITCHYARD_ADMIN_TOKEN,
     config.SWITCHYARD_DATA_DIR,
   );
-  const sandbox = createConfiguredSandbox(config);
+  const metrics = createMetrics({
+    statements: () => database.statements.count,
+    connections: () => database.connections(),
+    queueDepth: () => store.deliveryQueue.depth(),
+  });
+  const sandbox = instrumentSandbox(createConfiguredSandbox(config), metrics);
   const worker = config.SWITCHYARD_WORKER
-    ? await startWorker(config, store, database, logger, sandbox)
+    ? await startWorker(config, store, database, logger, sandbox, metrics)
     : undefined;
-
-  const metrics = createMetrics({ statements: () => database.statements.count });
 
   const host = config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST;
   // The API is built once the port is known (PORT=0 picks a free one), since app-portal links name it.
-  let api: ReturnType<typeof createApi> | undefined;
+  let api: Api | undefined;
   let url = '';
   const dashboard = createDashboardHandler(WEB_DIST_DIR);
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
@@ -95,6 +100,8 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
           maxBodyBytes: config.SWITCHYARD_MAX_BODY_BYTES,
           payloadRetentionDays: config.SWITCHYARD_RETENTION_DAYS,
           metrics,
+          metricsToken: config.SWITCHYARD_METRICS_TOKEN,
+          validateResponses: config.SWITCHYARD_VALIDATE_RESPONSES,
           sandbox,
           oauth: oauthClientsFromConfig(config),
         });
@@ -130,6 +137,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
 
   return {
     url,
+    api: api!,
     sandbox,
     worker,
     store,

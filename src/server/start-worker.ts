@@ -12,9 +12,12 @@ import {
   startRetentionJob,
   startTaskRunner,
 } from '../delivery/index.ts';
+import type { Metrics } from '../metrics/index.ts';
 import { createCredentialRefresher, oauthClientsFromConfig } from '../oauth/index.ts';
 import { createSandbox, type Sandbox } from '../sandbox/index.ts';
+import { createDeliveryObserver } from './delivery-observer.ts';
 import { createOperationalWebhooks } from './operational-webhooks.ts';
+import { startWorkerHeartbeat } from './worker-heartbeat.ts';
 
 export const USER_AGENT = `Switchyard/${process.env.npm_package_version ?? '0.1.0'}`;
 
@@ -32,6 +35,7 @@ export async function startWorker(
   database: DatabaseHandle,
   logger: Logger,
   sandbox: Sandbox,
+  metrics?: Metrics,
 ): Promise<RunningWorker> {
   const alerts = createConfiguredAlerter(config, store, logger);
   const operational = alerts.observing(await createOperationalWebhooks(store, logger));
@@ -75,6 +79,7 @@ export async function startWorker(
     emit: operational.emit,
     transform: (call) => sandbox.transform(call),
     connectors: findConnector,
+    observer: createDeliveryObserver(logger, metrics),
     freshCredentials: createCredentialRefresher({
       store,
       clients: oauthClientsFromConfig(config),
@@ -86,9 +91,12 @@ export async function startWorker(
   const tasks = startTaskRunner(store, logger);
   const unlistenTasks = await database.listen(TASK_CHANNEL, () => tasks.wake());
   const stopRetention = startRetentionJob(store, config.SWITCHYARD_RETENTION_DAYS, logger);
+  const heartbeat = startWorkerHeartbeat(store, logger);
+  await heartbeat.ready;
   return {
     worker,
     async stop() {
+      await heartbeat.stop();
       stopRetention();
       await unlistenTasks();
       await tasks.stop();

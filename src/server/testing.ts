@@ -32,6 +32,8 @@ export async function startTestServer(
     SWITCHYARD_DATA_DIR: dataDir,
     SWITCHYARD_ADMIN_TOKEN: TEST_OPERATOR_TOKEN,
     LOG_LEVEL: 'silent',
+    // Every HTTP suite doubles as a check that the API answers as its OpenAPI document says.
+    SWITCHYARD_VALIDATE_RESPONSES: 'true',
     ...(database ? { DATABASE_URL: database.url, SWITCHYARD_DB_POOL_SIZE: '4' } : {}),
     ...env,
   });

@@ -42,6 +42,8 @@ export async function openPgliteDatabase(options: PgliteOptions = {}): Promise<D
     db,
     statements,
     listen: (channel, onNotify) => client.listen(channel, onNotify),
+    // One embedded connection, which queues queries inside PGlite, where nothing says how many wait.
+    connections: () => ({ open: 1, idle: null, waiting: null }),
     async close() {
       await client.close();
     },

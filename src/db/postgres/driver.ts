@@ -54,6 +54,7 @@ export async function openPostgresDatabase(options: PostgresOptions): Promise<Da
         await stop();
       };
     },
+    connections: () => ({ open: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
     async close() {
       await Promise.all([...listeners].map((stop) => stop()));
       await pool.end();
