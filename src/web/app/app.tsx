@@ -1,9 +1,7 @@
-import { useCallback, useEffect, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
 import { AppLayout } from './components/app-layout.tsx';
 import { ActivityPage } from './pages/activity-page.tsx';
-import { AddEndpointPage } from './pages/add-endpoint-page.tsx';
 import { AppPickerPage } from './pages/app-picker-page.tsx';
-import { EndpointDetailPage } from './pages/endpoint-detail-page.tsx';
 import { EndpointsPage } from './pages/endpoints-page.tsx';
 import { EventCatalogPage } from './pages/event-catalog-page.tsx';
 import { LogsPage } from './pages/logs-page.tsx';
@@ -13,6 +11,14 @@ import { SignInPage } from './pages/sign-in-page.tsx';
 import { navigate, useLocation } from './router/router.ts';
 import { loadSession, type Session, saveSession } from './session/session.ts';
 import { SessionProvider } from './session/session-context.tsx';
+
+// The pages with the code editor load it on demand, so that sign-in, lists and logs start fast.
+const AddEndpointPage = lazy(async () => ({
+  default: (await import('./pages/add-endpoint-page.tsx')).AddEndpointPage,
+}));
+const EndpointDetailPage = lazy(async () => ({
+  default: (await import('./pages/endpoint-detail-page.tsx')).EndpointDetailPage,
+}));
 
 function AppPages({ appId, rest }: { appId: string; rest: string[] }) {
   const [section, id] = rest;
@@ -24,7 +30,11 @@ function AppPages({ appId, rest }: { appId: string; rest: string[] }) {
   else if (section === 'activity') page = <ActivityPage appId={appId} />;
   else if (section === 'settings') page = <SettingsPage appId={appId} />;
   else page = <EndpointsPage appId={appId} />;
-  return <AppLayout appId={appId}>{page}</AppLayout>;
+  return (
+    <AppLayout appId={appId}>
+      <Suspense fallback={<p aria-live="polite">Loading…</p>}>{page}</Suspense>
+    </AppLayout>
+  );
 }
 
 /** Routes by path: sign-in, app-portal landing, the operator's app picker, then one app's pages. */

@@ -1,5 +1,17 @@
 import type { EventTypeOut } from './openapi-types.ts';
 
+/** Switchyard's own operational events go to the operator's app only; merchants never see them. */
+const OPERATIONAL_GROUP = 'switchyard';
+const OPERATIONAL_APP_UID = 'switchyard-operational';
+
+export function eventTypesFor(
+  eventTypes: readonly EventTypeOut[],
+  app: { uid: string | null } | undefined,
+): EventTypeOut[] {
+  const operational = app?.uid === OPERATIONAL_APP_UID;
+  return eventTypes.filter((e) => operational || e.groupName !== OPERATIONAL_GROUP);
+}
+
 export interface EventTypeGroup {
   name: string;
   eventTypes: EventTypeOut[];

@@ -1,5 +1,6 @@
-import type { ReactNode } from 'react';
+import { createContext, type ReactNode, useContext } from 'react';
 import { ApiProblem, messageOf } from '../api/api-problem.ts';
+import type { ApplicationOut } from '../api/openapi-types.ts';
 import { useResource } from '../api/use-resource.ts';
 import { Link } from '../router/link.tsx';
 import { useLocation } from '../router/router.ts';
@@ -12,6 +13,13 @@ const SECTIONS = [
   { path: 'activity', label: 'Activity' },
   { path: 'settings', label: 'Settings' },
 ] as const;
+
+const CurrentApp = createContext<ApplicationOut | undefined>(undefined);
+
+/** The application whose pages are shown, once loaded. */
+export function useCurrentApp(): ApplicationOut | undefined {
+  return useContext(CurrentApp);
+}
 
 /** The frame of every page of one application: its name, the sections, and the way out. */
 export function AppLayout({ appId, children }: { appId: string; children: ReactNode }) {
@@ -63,7 +71,9 @@ export function AppLayout({ appId, children }: { appId: string; children: ReactN
           })}
         </ul>
       </nav>
-      <main className="content">{children}</main>
+      <main className="content">
+        <CurrentApp.Provider value={app.data}>{children}</CurrentApp.Provider>
+      </main>
     </div>
   );
 }

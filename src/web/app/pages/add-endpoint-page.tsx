@@ -1,7 +1,9 @@
 import { type FormEvent, useState } from 'react';
 import { ApiProblem, messageOf } from '../api/api-problem.ts';
+import { eventTypesFor } from '../api/event-types.ts';
 import type { ConnectorOut, EndpointIn } from '../api/openapi-types.ts';
 import { useResource } from '../api/use-resource.ts';
+import { useCurrentApp } from '../components/app-layout.tsx';
 import { ConnectorLogo } from '../components/connector-logo.tsx';
 import { ConnectorPicker } from '../components/connector-picker.tsx';
 import { CredentialFields } from '../components/credential-fields.tsx';
@@ -40,6 +42,7 @@ function needsUrl(connector: ConnectorOut | undefined): boolean {
  */
 export function AddEndpointPage({ appId }: { appId: string }) {
   const { api } = useSession();
+  const currentApp = useCurrentApp();
   const connectors = useResource(() => api.listConnectors(), [api]);
   const eventTypes = useResource(() => api.listEventTypes(), [api]);
   const [connector, setConnector] = useState<ConnectorOut>();
@@ -123,7 +126,7 @@ export function AddEndpointPage({ appId }: { appId: string }) {
     }
   }
 
-  const catalog = eventTypes.data?.data ?? [];
+  const catalog = eventTypesFor(eventTypes.data?.data ?? [], currentApp);
   const testTypes = selected.length ? catalog.filter((e) => selected.includes(e.name)) : catalog;
   const runError = run && run.code === code ? run.result.error : null;
   const codeProblem = problem?.field('code');

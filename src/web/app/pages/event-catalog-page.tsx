@@ -1,18 +1,20 @@
 import { useState } from 'react';
 import { messageOf } from '../api/api-problem.ts';
-import { exampleOf, groupEventTypes, schemaOf } from '../api/event-types.ts';
+import { eventTypesFor, exampleOf, groupEventTypes, schemaOf } from '../api/event-types.ts';
 import { useResource } from '../api/use-resource.ts';
+import { useCurrentApp } from '../components/app-layout.tsx';
 import { useSearchParams } from '../router/use-search-params.ts';
 import { useSession } from '../session/session-context.tsx';
 
 /** Every event type, grouped by resource and searchable, with its description, schema and example. */
 export function EventCatalogPage() {
   const { api } = useSession();
+  const currentApp = useCurrentApp();
   const catalog = useResource(() => api.listEventTypes(), [api]);
   const [params, setParams] = useSearchParams();
   const [query, setQuery] = useState('');
   const needle = query.trim().toLowerCase();
-  const all = catalog.data?.data ?? [];
+  const all = eventTypesFor(catalog.data?.data ?? [], currentApp);
   const groups = groupEventTypes(
     all.filter((e) => !needle || `${e.name} ${e.description}`.toLowerCase().includes(needle)),
   );

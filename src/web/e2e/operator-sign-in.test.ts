@@ -1,0 +1,53 @@
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TestServer } from '../../server/testing.ts';
+import { type BrowserSession, launchBrowser, screenshot } from './browser.ts';
+import { operatorApi, startDashboardServer } from './dashboard-harness.ts';
+import { visible } from './merchant-flow.ts';
+
+describe('Dashboard: the operator signs in and picks an application', () => {
+  let server: TestServer;
+  let browser: BrowserSession;
+  let page: Page;
+  let consoleErrors: string[];
+
+  beforeAll(async () => {
+    server = await startDashboardServer();
+    browser = await launchBrowser();
+    ({ page, consoleErrors } = await browser.newPage());
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('a wrong token is refused beside the field; the right one lists the apps, searchable, and opens one', async () => {
+    const operator = operatorApi(server);
+    await operator.createApp('Acme Inc');
+    await operator.createApp('Globex');
+    await page.goto(server.url);
+    await screenshot(page, 'sign-in');
+
+    await page.getByLabel('Operator token').fill('not-the-token');
+    await page.keyboard.press('Enter');
+    await visible(page.locator('#operator-token-error'));
+    expect(await page.locator('#operator-token-error').textContent()).toContain('This token is not valid');
+
+    await page.getByLabel('Operator token').fill(server.operatorTokenValue);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await visible(page.getByRole('heading', { name: 'Applications' }));
+    await page.getByLabel('Search applications').fill('glob');
+    expect(await page.getByRole('listitem').allTextContents()).toEqual([expect.stringContaining('Globex')]);
+    await page.getByLabel('Search applications').fill('');
+    await screenshot(page, 'app-picker');
+
+    await page.getByRole('link', { name: /Acme Inc/ }).click();
+    await visible(page.getByRole('heading', { name: 'No endpoints yet' }));
+    expect(await page.locator('.app-name').textContent()).toBe('Acme Inc');
+    await page.getByRole('link', { name: 'Switch application' }).click();
+    await visible(page.getByRole('heading', { name: 'Applications' }));
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await visible(page.getByLabel('Operator token'));
+    expect(consoleErrors).toEqual([]);
+  });
+});
