@@ -16,6 +16,7 @@ const { values: args } = parseArgs({
     concurrency: { type: 'string', default: '64' },
     drivers: { type: 'string', default: 'pglite,postgres' },
     json: { type: 'string' },
+    'cpu-prof': { type: 'string' },
   },
 });
 const MESSAGES = Number(args.messages);
@@ -75,18 +76,23 @@ async function statementsOf(url: string): Promise<number> {
 async function switchyard(receiver: ReceiverProcess, driver: 'pglite' | 'postgres'): Promise<Row> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'switchyard-bench-'));
   const database = driver === 'postgres' ? await createPostgresTestDatabase() : undefined;
-  const server = await spawnSwitchyard('start', {
-    PORT: '0',
-    LOG_LEVEL: 'warn',
-    SWITCHYARD_DATA_DIR: dataDir,
-    SWITCHYARD_ADMIN_TOKEN: TOKEN,
-    SWITCHYARD_ALLOW_PRIVATE_NETWORKS: '127.0.0.0/8',
-    SWITCHYARD_DELIVERY_CONCURRENCY: String(CONCURRENCY),
-    SWITCHYARD_ENDPOINT_CONCURRENCY: String(CONCURRENCY),
-    // PGlite runs must not inherit the DATABASE_URL that selects the PostgreSQL run.
-    DATABASE_URL: database?.url ?? '',
-    SWITCHYARD_DB_POOL_SIZE: '16',
-  });
+  const server = await spawnSwitchyard(
+    'start',
+    {
+      PORT: '0',
+      LOG_LEVEL: 'warn',
+      SWITCHYARD_DATA_DIR: dataDir,
+      SWITCHYARD_ADMIN_TOKEN: TOKEN,
+      SWITCHYARD_ALLOW_PRIVATE_NETWORKS: '127.0.0.0/8',
+      SWITCHYARD_DELIVERY_CONCURRENCY: String(CONCURRENCY),
+      SWITCHYARD_ENDPOINT_CONCURRENCY: String(CONCURRENCY),
+      // PGlite runs must not inherit the DATABASE_URL that selects the PostgreSQL run.
+      DATABASE_URL: database?.url ?? '',
+      SWITCHYARD_DB_POOL_SIZE: '16',
+    },
+    30_000,
+    args['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${args['cpu-prof']}`] : [],
+  );
   try {
     const url = server.url!;
     const svix = new Svix(TOKEN, { serverUrl: url });

@@ -132,16 +132,59 @@ describe('killing processes loses nothing', () => {
   });
 });
 
-describe.skipIf(!postgresTestUrl())('throttling across worker processes', () => {
-  it('holds an endpoint to its throttleRate within 10 % with two workers sharing the work', async () => {
+describe.skipIf(!postgresTestUrl())('several worker processes on one PostgreSQL', () => {
+  it('share the work: every delivery made exactly once, by all of them', async () => {
+    const dataDir = await mkdtemp(path.join(tmpdir(), 'switchyard-scale-'));
+    const database = await createPostgresTestDatabase();
+    const receiver = await startTestReceiver();
+    const processes: SwitchyardProcess[] = [];
+    try {
+      const env = sharedEnv(dataDir, database.url);
+      const api = await spawnSwitchyard('api', env);
+      const workers = await Promise.all(
+        [1, 2, 3].map(() =>
+          spawnSwitchyard('worker', { ...env, LOG_LEVEL: 'debug', SWITCHYARD_DELIVERY_CONCURRENCY: '8' }),
+        ),
+      );
+      processes.push(api, ...workers);
+      const svix = new Svix(TEST_OPERATOR_TOKEN, { serverUrl: api.url! });
+      const app = await svix.application.create({ name: 'Scale' });
+      const endpoints = 3;
+      for (let i = 0; i < endpoints; i++)
+        await svix.endpoint.create(app.id, { url: `${receiver.url}/ep${i}` });
+      const accepted = await postMessages(svix, app.id, 400);
+      await receiver.waitFor(accepted.length * endpoints, 60_000);
+      await sleep(500);
+      const deliveries = receiver.received.map((r) => `${r.headers['webhook-id']} ${r.path}`);
+      expect(deliveries).toHaveLength(accepted.length * endpoints);
+      expect(new Set(deliveries).size).toBe(accepted.length * endpoints);
+      // Each worker logs its attempts (debug): all three took part.
+      const shares = workers.map(
+        (w) =>
+          w
+            .output()
+            .split('\n')
+            .filter((line) => line.includes('"msg":"delivery attempt"')).length,
+      );
+      expect(shares.reduce((a, b) => a + b, 0)).toBe(accepted.length * endpoints);
+      for (const share of shares) expect(share).toBeGreaterThan(0);
+    } finally {
+      await Promise.all(processes.map((p) => p.kill()));
+      await receiver.close();
+      await database.drop();
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('hold an endpoint to its throttleRate within 10 % with three workers sharing the work', async () => {
     const dataDir = await mkdtemp(path.join(tmpdir(), 'switchyard-throttle-'));
     const database = await createPostgresTestDatabase();
     const receiver = await startTestReceiver();
     const processes: SwitchyardProcess[] = [];
     try {
       const env = sharedEnv(dataDir, database.url);
-      const api = await spawnSwitchyard('start', { ...env, SWITCHYARD_WORKER: 'false' });
-      processes.push(api, await spawnSwitchyard('worker', env), await spawnSwitchyard('worker', env));
+      const api = await spawnSwitchyard('api', env);
+      processes.push(api, ...(await Promise.all([1, 2, 3].map(() => spawnSwitchyard('worker', env)))));
       const svix = new Svix(TEST_OPERATOR_TOKEN, { serverUrl: api.url! });
       const app = await svix.application.create({ name: 'Throttle' });
       const rate = 20;

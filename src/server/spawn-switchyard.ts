@@ -14,13 +14,17 @@ export interface SwitchyardProcess {
   stop(): Promise<number | null>;
 }
 
-/** Runs `switchyard <command>` as a real child process (what an operator runs) and waits until it is up. */
+/**
+ * Runs `switchyard <command>` as a real child process (what an operator runs) and waits until it is up.
+ * @param nodeArgs options for node itself, e.g. `--cpu-prof` for a benchmark's profile
+ */
 export async function spawnSwitchyard(
   command: 'start' | 'api' | 'worker',
   env: Record<string, string>,
   readyTimeoutMs = 30_000,
+  nodeArgs: string[] = [],
 ): Promise<SwitchyardProcess> {
-  const child = spawn(process.execPath, [MAIN, command], {
+  const child = spawn(process.execPath, [...nodeArgs, MAIN, command], {
     env: { ...process.env, LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
