@@ -1,87 +1,34 @@
-import { Svix } from 'svix';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findEventType } from '../../catalog/index.ts';
-import { startTestServer, type TestServer } from '../../server/testing.ts';
-import { type DatafastFake, startDatafastFake } from './index.ts';
-import { datafastManifest } from './manifest.ts';
+import { expect, it } from 'vitest';
+import { describeEndToEnd } from '../end-to-end-fixture.ts';
+import { startDatafastFake } from './index.ts';
 
 const API_KEY = 'df_e2e_9d8e7f6a5b4c';
 
-/** The reference: the template run as plain JavaScript. */
-const runPlainJs = (code: string, eventType: string, example: unknown) =>
-  new Function(`${code}\nreturn handler;`)()({
-    eventType,
-    payload: structuredClone(example),
-    url: 'https://datafa.st/',
-    method: 'POST',
-    headers: {},
-    env: {},
-    cancel: false,
-  });
-
-describe('DataFast end to end: card → API → delivery → DataFast (fake)', () => {
-  let fake: DatafastFake;
-  let server: TestServer;
-  let svix: Svix;
-  const auth = () => ({
-    authorization: `Bearer ${server.operatorTokenValue}`,
-    'content-type': 'application/json',
-  });
-
-  beforeAll(async () => {
-    fake = await startDatafastFake({ apiKeys: [API_KEY] });
-    server = await startTestServer('pglite', {
-      SWITCHYARD_ALLOW_PRIVATE_NETWORKS: '127.0.0.0/8',
-      SWITCHYARD_RETRY_SCHEDULE: '1,1',
-      SWITCHYARD_DESTINATION_OVERRIDES: `datafa.st=${fake.url}`,
-    });
-    svix = new Svix(server.operatorTokenValue, { serverUrl: server.url });
-  });
-  afterAll(async () => {
-    await server.close();
-    await fake.close();
-  });
-
-  async function createCardEndpoint(template: string, apiKey = API_KEY) {
-    const app = await svix.application.create({ name: `DataFast ${template}` });
-    const res = await fetch(`${server.url}/api/v1/app/${app.id}/endpoint`, {
-      method: 'POST',
-      headers: auth(),
-      body: JSON.stringify({ connector: { id: 'datafast', template, credentials: { apiKey } } }),
-    });
-    expect(res.status).toBe(201);
-    return { appId: app.id, endpoint: (await res.json()) as Record<string, unknown> & { id: string } };
-  }
-
-  it.each(datafastManifest.templates.map((t) => [t.id, t] as const))(
-    'template %s: the fake receives exactly what the template builds, with Bearer auth',
-    async (_id, template) => {
-      const { appId, endpoint } = await createCardEndpoint(template.id);
-      expect(endpoint.eventTypes).toEqual(template.eventTypes);
-      expect(JSON.stringify(endpoint)).not.toContain(API_KEY);
-      for (const eventType of template.eventTypes) {
-        const example = findEventType(eventType)!.example;
-        const before = fake.received.length;
-        await svix.message.create(appId, { eventType, payload: example });
-        await expect.poll(() => fake.received.length, { timeout: 10_000 }).toBe(before + 1);
-        const call = fake.received.at(-1)!;
-        const expected = runPlainJs(template.code, eventType, example);
+describeEndToEnd(
+  'DataFast end to end: card → API → delivery → DataFast (fake)',
+  {
+    connector: 'datafast',
+    start: () => startDatafastFake({ apiKeys: [API_KEY] }),
+    hosts: (fake) => ({ 'datafa.st': fake.url }),
+    credentials: { apiKey: API_KEY },
+  },
+  (e2e) => {
+    e2e.itDeliversEachTemplate(
+      'template %s: the fake receives exactly what the template builds, with Bearer auth',
+      () => e2e.fake.received,
+      (call, expected) => {
         expect(call.path).toBe(new URL(expected.url).pathname);
         expect(call.body).toEqual(expected.payload);
         expect(call.headers.authorization).toBe(`Bearer ${API_KEY}`);
-      }
-    },
-  );
+      },
+    );
 
-  it('a wrong API key gets DataFast’s 401, and the attempt shows it', async () => {
-    const { appId } = await createCardEndpoint('revenue-attribution', 'df_wrong_0000000000');
-    const message = await svix.message.create(appId, {
-      eventType: 'payment.succeeded',
-      payload: findEventType('payment.succeeded')!.example,
+    it('a wrong API key gets DataFast’s 401, and the attempt shows it', async () => {
+      const { appId } = await e2e.createCardEndpoint('revenue-attribution', {
+        credentials: { apiKey: 'df_wrong_0000000000' },
+      });
+      const message = await e2e.send(appId);
+      expect((await e2e.firstAttempt(appId, message.id, 401)).response).toContain('Invalid API key');
     });
-    const attempts = async () =>
-      (await svix.messageAttempt.listByMsg(appId, message.id, { withContent: true })).data;
-    await expect.poll(async () => (await attempts())[0]?.responseStatusCode, { timeout: 10_000 }).toBe(401);
-    expect((await attempts())[0]!.response).toContain('Invalid API key');
-  });
-});
+  },
+);
