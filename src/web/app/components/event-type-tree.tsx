@@ -42,6 +42,7 @@ export function EventTypeTree({
   error?: string | undefined;
 }) {
   const [filter, setFilter] = useState('');
+  const [expanded, setExpanded] = useState<ReadonlySet<string>>(new Set());
   const picked = new Set(selected);
   const needle = filter.trim().toLowerCase();
   const groups = groupEventTypes(
@@ -78,22 +79,45 @@ export function EventTypeTree({
         {groups.map((group) => {
           const names = group.eventTypes.map((e) => e.name);
           const count = names.filter((n) => picked.has(n)).length;
+          // A group shows its events when asked, when a filter is typed, or when only some are picked.
+          const open = expanded.has(group.name) || needle !== '' || (count > 0 && count < names.length);
+          const toggle = (show = !open) => {
+            const next = new Set(expanded);
+            if (show) next.add(group.name);
+            else next.delete(group.name);
+            setExpanded(next);
+          };
           return (
             <li key={group.name}>
-              <GroupCheckbox
-                label={`${group.name} (all ${names.length})`}
-                checked={count === names.length}
-                indeterminate={count > 0 && count < names.length}
-                onChange={(on) => set(names, on)}
-              />
-              <ul>
+              <div className="group-row">
+                <GroupCheckbox
+                  label={`${group.name} (all ${names.length})`}
+                  checked={count === names.length}
+                  indeterminate={count > 0 && count < names.length}
+                  onChange={(on) => set(names, on)}
+                />
+                <button
+                  type="button"
+                  className="link-button"
+                  aria-expanded={open}
+                  aria-controls={`event-group-${group.name}`}
+                  onClick={() => toggle()}
+                >
+                  {open ? 'Hide' : 'Show'} {group.name} events
+                </button>
+              </div>
+              <ul id={`event-group-${group.name}`} hidden={!open}>
                 {group.eventTypes.map((eventType) => (
                   <li key={eventType.name}>
                     <label title={eventType.description}>
                       <input
                         type="checkbox"
                         checked={picked.has(eventType.name)}
-                        onChange={(e) => set([eventType.name], e.target.checked)}
+                        onChange={(e) => {
+                          set([eventType.name], e.target.checked);
+                          // Picking the last event of a group must not fold the list away under the pointer.
+                          toggle(true);
+                        }}
                       />
                       <code>{eventType.name}</code>
                     </label>
