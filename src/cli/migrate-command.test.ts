@@ -8,7 +8,8 @@ import { runSwitchyard } from './testing.ts';
 
 const MIGRATED = /database schema is up to date on .*: (\d+) migrations applied, the latest \d{4}_\w+/;
 
-describe('switchyard migrate', () => {
+// Creating an embedded database takes seconds, more on a busy machine.
+describe('switchyard migrate', { timeout: 90_000 }, () => {
   it('migrates the embedded database in the data directory and exits 0, and again with nothing to do', async () => {
     const dataDir = await mkdtemp(path.join(tmpdir(), 'switchyard-migrate-'));
     try {

@@ -5,7 +5,10 @@ import { describe, expect, it } from 'vitest';
 import { spawnSwitchyard } from '../server/spawn-switchyard.ts';
 import { runSwitchyard } from './testing.ts';
 
-describe('switchyard start', () => {
+// Each start creates an embedded database in a new data directory: close to 30 s on a busy two-core machine.
+const PROCESS_TIMEOUT = { timeout: 90_000 };
+
+describe('switchyard start', PROCESS_TIMEOUT, () => {
   it('starts with no configuration but a data directory, answers health, and exits 0 on SIGTERM', async () => {
     const dataDir = await mkdtemp(path.join(tmpdir(), 'switchyard-cli-'));
     try {
@@ -80,7 +83,7 @@ describe('switchyard start', () => {
   });
 });
 
-describe('switchyard api', () => {
+describe('switchyard api', PROCESS_TIMEOUT, () => {
   it('serves the API without a delivery worker', async () => {
     const dataDir = await mkdtemp(path.join(tmpdir(), 'switchyard-cli-'));
     try {
