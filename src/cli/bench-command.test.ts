@@ -2,9 +2,16 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { benchArguments } from './bench-command.ts';
 import { runSwitchyard } from './testing.ts';
 
 describe('switchyard bench', () => {
+  it("passes commander's options on as the benchmark's flags", () => {
+    expect(
+      benchArguments({ calls: '2000', cpuProf: 'profiles', json: undefined, quiet: true, wave: false }),
+    ).toEqual(['--calls', '2000', '--cpu-prof', 'profiles', '--quiet']);
+  });
+
   it('runs the sandbox benchmark with the options given, prints its table and exits 0', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'switchyard-bench-'));
     try {
