@@ -2,7 +2,7 @@ import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { ZodError } from 'zod';
-import { StoreError } from '../db/index.ts';
+import { isDatabaseUnavailable, StoreError } from '../db/index.ts';
 import { ApiError, type ValidationIssue } from './api-error.ts';
 
 const TITLES: Record<number, string> = {
@@ -91,6 +91,16 @@ export function respondToError(
       );
     }
     return problemResponse(error.status, 'generic_error', error.message || TITLES[error.status] || 'Error');
+  }
+  if (isDatabaseUnavailable(error)) {
+    // Not the request's fault nor a bug: a client (or load balancer) should try again, as after a 503.
+    const response = problemResponse(
+      503,
+      'database_unavailable',
+      'The database cannot be reached right now; try again shortly',
+    );
+    response.headers.set('retry-after', '1');
+    return response;
   }
   const requestId = c.get('requestId') ?? 'unknown';
   log(error, requestId);

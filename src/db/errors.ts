@@ -21,3 +21,27 @@ export function isUniqueViolation(error: unknown): boolean {
   }
   return false;
 }
+
+/** SQLSTATE classes and codes that mean the server is unreachable, going down or not yet up. */
+const UNAVAILABLE_STATES = /^(08...|57P0[1-3])$/;
+/** Socket errors of a server that is not there (restarting, unreachable). */
+const UNAVAILABLE_SOCKETS = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH']);
+
+/**
+ * Whether an error means the database could not be reached (down, restarting, connection cut), rather than
+ * that the statement was wrong: the request may succeed if tried again shortly. Looks through the causes
+ * Drizzle wraps driver errors in.
+ */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  for (let e: unknown = error, depth = 0; e && typeof e === 'object' && depth < 8; depth++) {
+    const { code, message, errors } = e as { code?: unknown; message?: unknown; errors?: unknown };
+    if (typeof code === 'string' && (UNAVAILABLE_STATES.test(code) || UNAVAILABLE_SOCKETS.has(code)))
+      return true;
+    // node-postgres reports a socket that closed mid-query without a code.
+    if (typeof message === 'string' && /^Connection terminated/.test(message)) return true;
+    // A refused connection to a host with several addresses arrives as an AggregateError.
+    if (Array.isArray(errors) && errors.some(isDatabaseUnavailable)) return true;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return false;
+}
