@@ -23,6 +23,8 @@ import type {
   ListResponse_MessageEndpointOut_,
   ListResponse_MessageOut_,
   MessageOut,
+  OAuthAuthorizeOut,
+  OAuthConnectionOut,
   ReplayWindowIn,
   TransformationBacktestOut,
   TransformationRunIn,
@@ -150,6 +152,10 @@ export function switchyardApi(client: ApiClient) {
         bucket: query.bucket,
         endpoint_id: query.endpointId,
       }),
+    authorizeOAuth: (appId: string, connectorId: string, returnPath: string) =>
+      client.post<OAuthAuthorizeOut>(`${app(appId)}/oauth/${enc(connectorId)}/authorize`, { returnPath }),
+    getOAuthConnection: (appId: string, connectionId: string) =>
+      client.get<OAuthConnectionOut>(`${app(appId)}/oauth-connection/${enc(connectionId)}`),
     getAlerts: (appId: string) => client.get<AlertSettingsOut>(`${app(appId)}/alerts`),
     putAlerts: (appId: string, body: AlertSettingsIn) =>
       client.put<AlertSettingsOut>(`${app(appId)}/alerts`, body),

@@ -10,19 +10,23 @@ export function CredentialFields({
   region,
   onRegion,
   problem,
+  hideSecrets,
 }: {
   connector: ConnectorOut;
+  /** The credentials come from an OAuth connection: only the region is asked. */
+  hideSecrets?: boolean;
   credentials: Record<string, string>;
   onCredentials: (credentials: Record<string, string>) => void;
   region: string;
   onRegion: (region: string) => void;
   problem: ApiProblem | undefined;
 }) {
-  if (connector.credentials.length === 0 && connector.regions.length < 2) return null;
+  const fields = hideSecrets ? [] : connector.credentials;
+  if (fields.length === 0 && connector.regions.length < 2) return null;
   return (
     <fieldset className="credentials">
-      <legend>Credentials</legend>
-      {connector.credentials.map((field) => {
+      <legend>{fields.length ? 'Credentials' : 'Region'}</legend>
+      {fields.map((field) => {
         const id = `credential-${field.id}`;
         const error = problem?.field(`connector.credentials.${field.id}`);
         return (

@@ -6,6 +6,8 @@ import { CodeEditor } from '../editor/code-editor.tsx';
 import { useSession } from '../session/session-context.tsx';
 
 const MASK = '••••';
+/** Stands for a URL that only the OAuth connection knows; `.invalid` can never resolve. */
+const CONNECTION_URL = 'https://oauth-connection.invalid/';
 
 /** The header the delivery engine adds from the stored credentials, shown masked; none for other hosts. */
 function credentialHeaders(
@@ -45,6 +47,7 @@ export function TestPanel({
   connector,
   region,
   url,
+  urlFromConnection,
   onRun,
 }: {
   code: string;
@@ -53,6 +56,11 @@ export function TestPanel({
   connector?: ConnectorOut | undefined;
   region?: string | undefined;
   url?: string | undefined;
+  /**
+   * The endpoint's URL will come from an OAuth connection and is not known here: say so in place of the test's
+   * stand-in URL, and leave out what the vendor's rules say about that stand-in.
+   */
+  urlFromConnection?: string | undefined;
   onRun: (run: TestRun | undefined) => void;
 }) {
   const { api } = useSession();
@@ -92,7 +100,7 @@ export function TestPanel({
         eventType,
         payload: parsed,
         ...(connector ? { connector: connector.id, region } : {}),
-        ...(url ? { url } : {}),
+        ...(urlFromConnection ? { url: CONNECTION_URL } : url ? { url } : {}),
       });
       const next = { result, code };
       setRun(next);
@@ -108,6 +116,8 @@ export function TestPanel({
 
   const result = run?.result;
   const stale = run !== undefined && run.code !== code;
+  const keptUrl = Boolean(urlFromConnection) && result?.request?.url === CONNECTION_URL;
+  const warnings = (result?.warnings ?? []).filter((w) => !keptUrl || w.field !== 'url');
   const headers = result?.request
     ? { ...result.request.headers, ...credentialHeaders(connector, region, result.request.url) }
     : {};
@@ -170,7 +180,7 @@ export function TestPanel({
               <h4>Request</h4>
               <p className="request-line">
                 <code>
-                  {result.request.method} {result.request.url}
+                  {result.request.method} {keptUrl ? urlFromConnection : result.request.url}
                 </code>
               </p>
               <table className="headers">
@@ -194,11 +204,11 @@ export function TestPanel({
               </pre>
             </>
           ) : null}
-          {result.warnings.length ? (
+          {warnings.length ? (
             <>
               <h4>Warnings from {connector?.name ?? 'the destination'}</h4>
               <ul className="warnings">
-                {result.warnings.map((w) => (
+                {warnings.map((w) => (
                   <li key={`${w.field}:${w.message}`}>
                     <code>{w.field}</code>: {w.message}
                   </li>

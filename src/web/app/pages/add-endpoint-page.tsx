@@ -1,7 +1,7 @@
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { ApiProblem, messageOf } from '../api/api-problem.ts';
 import { eventTypesFor } from '../api/event-types.ts';
-import type { ConnectorOut, EndpointIn } from '../api/openapi-types.ts';
+import type { ConnectorOut, EndpointIn, OAuthConnectionOut } from '../api/openapi-types.ts';
 import { useResource } from '../api/use-resource.ts';
 import { useCurrentApp } from '../components/app-layout.tsx';
 import { ConnectorLogo } from '../components/connector-logo.tsx';
@@ -10,12 +10,14 @@ import { CredentialFields } from '../components/credential-fields.tsx';
 import { EventTypeTree } from '../components/event-type-tree.tsx';
 import { FieldError } from '../components/field-error.tsx';
 import { Markdown } from '../components/markdown.tsx';
+import { OAuthConnect } from '../components/oauth-connect.tsx';
 import { TemplatePicker } from '../components/template-picker.tsx';
 import { TestPanel, type TestRun } from '../components/test-panel.tsx';
 import { CodeEditor } from '../editor/code-editor.tsx';
 import { errorMarkOf } from '../editor/error-mark-of.ts';
 import { Link } from '../router/link.tsx';
 import { navigate } from '../router/router.ts';
+import { useSearchParams } from '../router/use-search-params.ts';
 import { useSession } from '../session/session-context.tsx';
 
 /** Fields the form shows the API's messages beside; anything else goes in the banner. */
@@ -30,7 +32,8 @@ const CLAIMED = [
 ];
 
 /** Whether the card needs the merchant's own URL: the URL is the secret (Slack), or it is their own API. */
-function needsUrl(connector: ConnectorOut | undefined): boolean {
+function needsUrl(connector: ConnectorOut | undefined, viaOAuth: boolean): boolean {
+  if (viaOAuth && connector?.oauth?.yields === 'webhook-url') return false;
   return (
     !connector || connector.authentication === 'url' || connector.regions.every((r) => r.hosts.length === 0)
   );
@@ -57,12 +60,18 @@ export function AddEndpointPage({ appId }: { appId: string }) {
   const [problem, setProblem] = useState<ApiProblem>();
   const [failure, setFailure] = useState<string>();
   const [creating, setCreating] = useState(false);
+  const [connection, setConnection] = useState<OAuthConnectionOut>();
+  const [manual, setManual] = useState(false);
+  const [params] = useSearchParams();
+  const restored = useRef(false);
 
   const templateOf = (c: ConnectorOut | undefined, id: string) => c?.templates.find((t) => t.id === id);
 
   function pickConnector(next: ConnectorOut) {
     const first = next.templates[0];
     setConnector(next);
+    setConnection(undefined);
+    setManual(false);
     setCredentials({});
     setRegion(next.regions[0]?.id ?? '');
     setTemplate(first?.id ?? '');
@@ -71,6 +80,27 @@ export function AddEndpointPage({ appId }: { appId: string }) {
     setRun(undefined);
     setProblem(undefined);
   }
+
+  // Back from a vendor's consent page (or a link to one card): the card is picked again, with its connection.
+  const cardParam = params.get('card');
+  const connectionParam = params.get('connection');
+  const inPopup = params.get('popup') === '1';
+  // biome-ignore lint/correctness/useExhaustiveDependencies: runs once, when the cards have loaded
+  useEffect(() => {
+    const card = connectors.data?.data.find((c) => c.id === cardParam);
+    if (restored.current || !card) return;
+    restored.current = true;
+    pickConnector(card);
+    if (connectionParam) {
+      api
+        .getOAuthConnection(appId, connectionParam)
+        .then((found) => {
+          setConnection(found);
+          if (inPopup && found.status === 'connected') window.close();
+        })
+        .catch((error: unknown) => setFailure(messageOf(error)));
+    }
+  }, [connectors.data]);
 
   function pickTemplate(id: string) {
     const next = templateOf(connector, id);
@@ -83,8 +113,14 @@ export function AddEndpointPage({ appId }: { appId: string }) {
     setRun(undefined);
   }
 
+  const viaOAuth = Boolean(connector?.oauth?.available) && !manual;
+
   async function create(event: FormEvent) {
     event.preventDefault();
+    if (viaOAuth && connection?.status !== 'connected') {
+      setFailure(`Connect ${connector?.name} first: the button is at the top of the page.`);
+      return;
+    }
     setCreating(true);
     setProblem(undefined);
     setFailure(undefined);
@@ -94,10 +130,12 @@ export function AddEndpointPage({ appId }: { appId: string }) {
             id: connector.id,
             template: template || null,
             region: region || null,
-            credentials: Object.fromEntries(Object.entries(credentials).filter(([, v]) => v !== '')),
+            ...(viaOAuth
+              ? { connection: connection?.id ?? null }
+              : { credentials: Object.fromEntries(Object.entries(credentials).filter(([, v]) => v !== '')) }),
           },
           eventTypes: selected,
-          ...(needsUrl(connector) ? { url } : {}),
+          ...(needsUrl(connector, viaOAuth) ? { url } : {}),
           ...(description ? { description } : {}),
         }
       : {
@@ -170,7 +208,7 @@ export function AddEndpointPage({ appId }: { appId: string }) {
         </section>
       )}
 
-      {needsUrl(connector) ? (
+      {needsUrl(connector, viaOAuth) ? (
         <div className="field">
           <label htmlFor="endpoint-url">{connector ? `${connector.name} URL` : 'Endpoint URL'}</label>
           <input
@@ -187,10 +225,29 @@ export function AddEndpointPage({ appId }: { appId: string }) {
         </div>
       ) : null}
 
+      {connector && viaOAuth ? (
+        <>
+          <OAuthConnect
+            appId={appId}
+            connector={connector}
+            connection={connection}
+            onConnection={setConnection}
+          />
+          <p>
+            <button type="button" className="link-button" onClick={() => setManual(true)}>
+              {connector.oauth?.yields === 'webhook-url'
+                ? 'Paste a webhook URL instead'
+                : 'Enter the credentials by hand instead'}
+            </button>
+          </p>
+        </>
+      ) : null}
+
       {connector ? (
         <>
           <CredentialFields
             connector={connector}
+            hideSecrets={viaOAuth}
             credentials={credentials}
             onCredentials={setCredentials}
             region={region}
@@ -247,7 +304,12 @@ export function AddEndpointPage({ appId }: { appId: string }) {
               eventTypes={testTypes}
               connector={connector}
               region={region}
-              url={needsUrl(connector) && url ? url : undefined}
+              url={needsUrl(connector, viaOAuth) && url ? url : undefined}
+              urlFromConnection={
+                viaOAuth && connector.oauth?.yields === 'webhook-url'
+                  ? `(the webhook URL of your ${connector.name} connection)`
+                  : undefined
+              }
               onRun={setRun}
             />
           </div>
