@@ -5,6 +5,7 @@ import { AppPickerPage } from './pages/app-picker-page.tsx';
 import { EndpointsPage } from './pages/endpoints-page.tsx';
 import { EventCatalogPage } from './pages/event-catalog-page.tsx';
 import { LogsPage } from './pages/logs-page.tsx';
+import { OAuthPopupDonePage } from './pages/oauth-popup-done-page.tsx';
 import { PortalSignInPage } from './pages/portal-sign-in-page.tsx';
 import { SettingsPage } from './pages/settings-page.tsx';
 import { SignInPage } from './pages/sign-in-page.tsx';
@@ -40,7 +41,7 @@ function AppPages({ appId, rest }: { appId: string; rest: string[] }) {
 /** Routes by path: sign-in, app-portal landing, the operator's app picker, then one app's pages. */
 export function App() {
   const [session, setSession] = useState(loadSession);
-  const { pathname } = useLocation();
+  const { pathname, search } = useLocation();
 
   const signIn = useCallback((next: Session) => {
     saveSession(next);
@@ -60,6 +61,9 @@ export function App() {
   }, [portalHome, session]);
 
   if (parts[0] === 'app-portal') return <PortalSignInPage onSignIn={signIn} />;
+  if (search.get('popup') === '1' && search.get('status')) {
+    return <OAuthPopupDonePage connected={search.get('status') === 'connected'} />;
+  }
   if (!session) return <SignInPage onSignIn={signIn} />;
   return (
     <SessionProvider session={session} onSignOut={signOut}>

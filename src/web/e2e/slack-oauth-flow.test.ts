@@ -1,3 +1,5 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findEventType } from '../../catalog/index.ts';
@@ -8,7 +10,19 @@ import { type BrowserSession, launchBrowser, screenshot } from './browser.ts';
 import { operatorApi, startDashboardServer } from './dashboard-harness.ts';
 import { createEndpoint, visible } from './merchant-flow.ts';
 
-const HOOK = '/services/T0FAKE/B0SLACK1/slackHookSecret1abc';
+const HOOKS = [1, 2].map((i) => `/services/T0FAKE/B0SLACK${i}/slackHookSecret${i}abc`);
+
+/** The platform's own dashboard on another origin, embedding the merchant's link in an iframe. */
+async function startHostPage(link: string): Promise<{ url: string; server: Server }> {
+  const server = createServer((_request, response) => {
+    response.writeHead(200, { 'content-type': 'text/html' });
+    response.end(
+      `<!doctype html><title>Platform</title><iframe title="Webhooks" src="${link}" style="width:1320px;height:860px;border:0"></iframe>`,
+    );
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, server };
+}
 
 describe('Dashboard, Slack: Connect through the consent page instead of pasting a webhook URL', () => {
   let oauth: FakeOAuthProvider;
@@ -21,9 +35,9 @@ describe('Dashboard, Slack: Connect through the consent page instead of pasting 
   beforeAll(async () => {
     oauth = await startFakeOAuthProvider({
       clients: { slack: { clientId: '1111.2222', clientSecret: 'slack-client-secret', redirectUris: [] } },
-      webhookUrls: { slack: [`https://hooks.slack.com${HOOK}`] },
+      webhookUrls: { slack: HOOKS.map((hook) => `https://hooks.slack.com${hook}`) },
     });
-    slack = await startSlackFake({ hooks: [HOOK] });
+    slack = await startSlackFake({ hooks: HOOKS });
     server = await startDashboardServer({
       ...oauth.env(),
       SWITCHYARD_DESTINATION_OVERRIDES: `hooks.slack.com=${slack.url}`,
@@ -63,5 +77,28 @@ describe('Dashboard, Slack: Connect through the consent page instead of pasting 
     await operator.sendMessage(app.id, 'payment.succeeded', findEventType('payment.succeeded')!.example);
     await expect.poll(() => slack.received.length, { timeout: 30_000 }).toBe(1);
     expect(consoleErrors).toEqual([]);
+  });
+
+  it('embedded in another site’s iframe, the dashboard works and Connect opens the consent page in a popup', async () => {
+    const operator = operatorApi(server);
+    const app = await operator.createApp('Acme Embedded');
+    const host = await startHostPage(await operator.portalLink(app.id));
+    try {
+      await page.goto(host.url);
+      const frame = page.frameLocator('iframe[title="Webhooks"]');
+      await visible(frame.getByRole('heading', { name: 'No endpoints yet' }));
+      await frame.getByRole('link', { name: '+ Add Endpoint' }).first().click();
+      await frame.getByRole('button', { name: 'Integrations' }).click();
+      await frame.getByRole('button', { name: /^Slack/ }).click();
+      const popupOpened = page.context().waitForEvent('page');
+      await frame.getByRole('button', { name: 'Connect Slack' }).click();
+      const popup = await popupOpened;
+      await popup.waitForEvent('close', { timeout: 30_000 });
+      await visible(frame.getByRole('status').filter({ hasText: 'Connected to Slack' }));
+      await screenshot(page, 'embedded-connected');
+      expect(consoleErrors).toEqual([]);
+    } finally {
+      await new Promise((resolve) => host.server.close(resolve));
+    }
   });
 });

@@ -84,7 +84,6 @@ export function AddEndpointPage({ appId }: { appId: string }) {
   // Back from a vendor's consent page (or a link to one card): the card is picked again, with its connection.
   const cardParam = params.get('card');
   const connectionParam = params.get('connection');
-  const inPopup = params.get('popup') === '1';
   // biome-ignore lint/correctness/useExhaustiveDependencies: runs once, when the cards have loaded
   useEffect(() => {
     const card = connectors.data?.data.find((c) => c.id === cardParam);
@@ -94,10 +93,7 @@ export function AddEndpointPage({ appId }: { appId: string }) {
     if (connectionParam) {
       api
         .getOAuthConnection(appId, connectionParam)
-        .then((found) => {
-          setConnection(found);
-          if (inPopup && found.status === 'connected') window.close();
-        })
+        .then(setConnection)
         .catch((error: unknown) => setFailure(messageOf(error)));
     }
   }, [connectors.data]);
