@@ -1,17 +1,5 @@
 import type { ResponseVerdict, VendorResponse } from '../connector.ts';
-
-function header(response: VendorResponse, name: string): string | undefined {
-  for (const [key, value] of Object.entries(response.headers)) {
-    if (key.toLowerCase() === name) return value;
-  }
-  return undefined;
-}
-
-function excerpt(body: string): string {
-  const text = body.trim().replace(/\s+/g, ' ');
-  if (text === '') return '';
-  return `: ${text.length > 200 ? `${text.slice(0, 197)}...` : text}`;
-}
+import { bodyExcerpt, responseHeader } from '../vendor-response.ts';
 
 /**
  * AutoSend [error codes unverified]: 2xx is success (the email is queued); 429 (honouring `Retry-After`) and 5xx
@@ -21,7 +9,7 @@ export function classifyAutosendResponse(response: VendorResponse): ResponseVerd
   const status = response.statusCode;
   if (status >= 200 && status < 300) return { kind: 'success' };
   if (status === 429 || status >= 500) {
-    const after = header(response, 'retry-after')?.trim();
+    const after = responseHeader(response, 'retry-after')?.trim();
     return after && /^\d+$/.test(after)
       ? { kind: 'retry', retryAfterMs: Number(after) * 1000 }
       : { kind: 'retry' };
@@ -29,11 +17,11 @@ export function classifyAutosendResponse(response: VendorResponse): ResponseVerd
   if (status === 401 || status === 403) {
     return {
       kind: 'permanent',
-      reason: `AutoSend refused the request (${status})${excerpt(response.body)}: check the API key on the card (Settings → API Keys) and that the sender domain is verified`,
+      reason: `AutoSend refused the request (${status})${bodyExcerpt(response.body, ': ')}: check the API key on the card (Settings → API Keys) and that the sender domain is verified`,
     };
   }
   return {
     kind: 'permanent',
-    reason: `AutoSend rejected the request (${status})${excerpt(response.body)}; the same request would be rejected again`,
+    reason: `AutoSend rejected the request (${status})${bodyExcerpt(response.body, ': ')}; the same request would be rejected again`,
   };
 }

@@ -1,17 +1,11 @@
 import type { ResponseVerdict, VendorResponse } from '../connector.ts';
-
-function header(response: VendorResponse, name: string): string | undefined {
-  for (const [key, value] of Object.entries(response.headers)) {
-    if (key.toLowerCase() === name) return value;
-  }
-  return undefined;
-}
+import { responseHeader, retryAfterHeaderMs } from '../vendor-response.ts';
 
 /** `Retry-After` (seconds, possibly fractional), else `reset=` of the `RateLimit` header, else the body's `rate_reset`. */
 export function retryAfterMs(response: VendorResponse): number | undefined {
-  const retryAfter = header(response, 'retry-after')?.trim();
-  if (retryAfter && /^\d+(?:\.\d+)?$/.test(retryAfter)) return Math.round(Number(retryAfter) * 1000);
-  const reset = /reset=(\d+(?:\.\d+)?)/.exec(header(response, 'ratelimit') ?? '');
+  const retryAfter = retryAfterHeaderMs(response);
+  if (retryAfter !== undefined) return retryAfter;
+  const reset = /reset=(\d+(?:\.\d+)?)/.exec(responseHeader(response, 'ratelimit') ?? '');
   if (reset) return Math.round(Number(reset[1]) * 1000);
   try {
     const body = JSON.parse(response.body) as { error?: { rate_reset?: unknown } };

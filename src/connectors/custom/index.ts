@@ -19,7 +19,7 @@ export {
   customRegion,
   PAYMENT_AND_SUBSCRIPTION_EVENTS,
 } from './manifest.ts';
-export { classifyCustomResponse, retryAfterMs } from './response-policy.ts';
+export { classifyCustomResponse } from './response-policy.ts';
 
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 /** Headers the delivery itself sets or that would break the request; a credential may not replace them. */

@@ -1,4 +1,5 @@
 import type { ResponseVerdict, VendorResponse } from '../connector.ts';
+import { responseHeader, retryAfterHeaderMs } from '../vendor-response.ts';
 
 /**
  * How the merchant's own API's answer counts. There is no vendor document, so the rules are the generic ones
@@ -12,23 +13,6 @@ import type { ResponseVerdict, VendorResponse } from '../connector.ts';
  * - other 4xx: `permanent` (the same request would be refused again).
  */
 
-function header(response: VendorResponse, name: string): string | undefined {
-  for (const [key, value] of Object.entries(response.headers)) {
-    if (key.toLowerCase() === name) return value;
-  }
-  return undefined;
-}
-
-/** `Retry-After` as delay-seconds or an HTTP date, in milliseconds; undefined when absent or unreadable. */
-export function retryAfterMs(response: VendorResponse, now: number = Date.now()): number | undefined {
-  const raw = header(response, 'retry-after')?.trim();
-  if (raw === undefined || raw === '') return undefined;
-  if (/^\d+(\.\d+)?$/.test(raw)) return Math.round(Number(raw) * 1000);
-  const date = Date.parse(raw);
-  if (Number.isNaN(date)) return undefined;
-  return Math.max(0, date - now);
-}
-
 function excerpt(body: string): string {
   const text = body.trim();
   if (text === '') return 'no details in the response';
@@ -38,7 +22,7 @@ function excerpt(body: string): string {
 export function classifyCustomResponse(response: VendorResponse): ResponseVerdict {
   const status = response.statusCode;
   if (status >= 200 && status < 300) return { kind: 'success' };
-  const control = header(response, 'webhook-delivery')?.trim().toLowerCase();
+  const control = responseHeader(response, 'webhook-delivery')?.trim().toLowerCase();
   if (control === 'disable') return { kind: 'gone', reason: 'your API asked (webhook-delivery: disable)' };
   if (control === 'abort-message') {
     return { kind: 'permanent', reason: 'your API asked (webhook-delivery: abort-message)' };
@@ -47,11 +31,11 @@ export function classifyCustomResponse(response: VendorResponse): ResponseVerdic
     return { kind: 'gone', reason: `your API answered 410 Gone: ${excerpt(response.body)}` };
   }
   if (status === 408 || status === 425 || status === 429 || status >= 500) {
-    const after = retryAfterMs(response);
+    const after = retryAfterHeaderMs(response);
     return after === undefined ? { kind: 'retry' } : { kind: 'retry', retryAfterMs: after };
   }
   if (status >= 300 && status < 400) {
-    const location = header(response, 'location');
+    const location = responseHeader(response, 'location');
     return {
       kind: 'permanent',
       reason: `your API answered ${status} and redirected${location ? ` to ${location}` : ''}; redirects are not followed (the credentials only go to the endpoint's host): set the endpoint URL to the final address`,

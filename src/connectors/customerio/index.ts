@@ -19,7 +19,7 @@ export {
   startCustomerioFake,
 } from './fake.ts';
 export { customerioManifest, customerioRegions } from './manifest.ts';
-export { classifyCustomerioResponse, retryAfterMs } from './response-policy.ts';
+export { classifyCustomerioResponse } from './response-policy.ts';
 
 const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 

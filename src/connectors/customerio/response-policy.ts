@@ -1,4 +1,5 @@
 import type { ResponseVerdict, VendorResponse } from '../connector.ts';
+import { responseHeader, retryAfterHeaderMs } from '../vendor-response.ts';
 
 /**
  * How a Track API answer counts (shared/reference/destinations.md §2):
@@ -19,23 +20,6 @@ interface TrackError {
   reason?: unknown;
   field?: unknown;
   message?: unknown;
-}
-
-function header(response: VendorResponse, name: string): string | undefined {
-  for (const [key, value] of Object.entries(response.headers)) {
-    if (key.toLowerCase() === name) return value;
-  }
-  return undefined;
-}
-
-/** `Retry-After` as delay-seconds or an HTTP date, in milliseconds; undefined when absent or unreadable. */
-export function retryAfterMs(response: VendorResponse, now: number = Date.now()): number | undefined {
-  const raw = header(response, 'retry-after')?.trim();
-  if (raw === undefined || raw === '') return undefined;
-  if (/^\d+(\.\d+)?$/.test(raw)) return Math.round(Number(raw) * 1000);
-  const date = Date.parse(raw);
-  if (Number.isNaN(date)) return undefined;
-  return Math.max(0, date - now);
 }
 
 function errorsOf(body: string): TrackError[] {
@@ -103,11 +87,11 @@ export function classifyCustomerioResponse(response: VendorResponse): ResponseVe
   if (status === 207) return { kind: 'permanent', reason: partialBatch(response.body) };
   if (status >= 200 && status < 300) return { kind: 'success' };
   if (status === 408 || status === 429 || status >= 500) {
-    const after = retryAfterMs(response);
+    const after = retryAfterHeaderMs(response);
     return after === undefined ? { kind: 'retry' } : { kind: 'retry', retryAfterMs: after };
   }
   if (status >= 300 && status < 400) {
-    const location = header(response, 'location');
+    const location = responseHeader(response, 'location');
     return {
       kind: 'permanent',
       reason: `Customer.io answered ${status} and redirected${location ? ` to ${location}` : ''}: the account is probably in the other data region; pick that region on the endpoint and send to its host`,

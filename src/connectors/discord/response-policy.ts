@@ -1,4 +1,5 @@
 import type { ResponseVerdict, VendorResponse } from '../connector.ts';
+import { responseHeader } from '../vendor-response.ts';
 
 /**
  * How Discord's answer to Execute Webhook counts (shared/reference/destinations.md §3b):
@@ -9,13 +10,6 @@ import type { ResponseVerdict, VendorResponse } from '../connector.ts';
  * - 400 (`Invalid Form Body` 50035, empty message 50006), 401 (`Invalid Webhook Token`), 403 and the rest:
  *   permanent. Many 401/403/429 answers from one IP earn a Cloudflare ban, one more reason not to retry them.
  */
-
-function header(response: VendorResponse, name: string): string | undefined {
-  for (const [key, value] of Object.entries(response.headers)) {
-    if (key.toLowerCase() === name) return value;
-  }
-  return undefined;
-}
 
 function seconds(value: unknown): number | undefined {
   const n =
@@ -42,8 +36,8 @@ function parsed(body: string): Record<string, unknown> | undefined {
 export function discordRetryAfterMs(response: VendorResponse): number | undefined {
   return (
     seconds(parsed(response.body)?.retry_after) ??
-    seconds(header(response, 'x-ratelimit-reset-after')) ??
-    seconds(header(response, 'retry-after'))
+    seconds(responseHeader(response, 'x-ratelimit-reset-after')) ??
+    seconds(responseHeader(response, 'retry-after'))
   );
 }
 

@@ -1,21 +1,11 @@
 import type { ResponseVerdict, VendorResponse } from '../connector.ts';
-
-function header(response: VendorResponse, name: string): string | undefined {
-  for (const [key, value] of Object.entries(response.headers)) {
-    if (key.toLowerCase() === name) return value;
-  }
-  return undefined;
-}
+import { responseHeader, retryAfterHeaderMs } from '../vendor-response.ts';
 
 /** `Retry-After` (seconds or a date), else `X-RateLimit-Reset` (Unix seconds, or seconds to wait if small). */
 function waitMs(response: VendorResponse, now: number): number | undefined {
-  const retryAfter = header(response, 'retry-after')?.trim();
-  if (retryAfter) {
-    if (/^\d+(\.\d+)?$/.test(retryAfter)) return Math.round(Number(retryAfter) * 1000);
-    const at = Date.parse(retryAfter);
-    if (!Number.isNaN(at)) return Math.max(0, at - now);
-  }
-  const reset = header(response, 'x-ratelimit-reset')?.trim();
+  const retryAfter = retryAfterHeaderMs(response, now);
+  if (retryAfter !== undefined) return retryAfter;
+  const reset = responseHeader(response, 'x-ratelimit-reset')?.trim();
   if (reset && /^\d+(\.\d+)?$/.test(reset)) {
     const value = Number(reset);
     if (value >= 1_000_000_000_000) return Math.max(0, value - now);

@@ -1,11 +1,5 @@
 import type { ResponseVerdict, VendorResponse } from '../connector.ts';
-
-function header(response: VendorResponse, name: string): string | undefined {
-  for (const [key, value] of Object.entries(response.headers)) {
-    if (key.toLowerCase() === name) return value;
-  }
-  return undefined;
-}
+import { responseHeader, retryAfterHeaderMs } from '../vendor-response.ts';
 
 interface HubspotError {
   status?: string;
@@ -34,15 +28,10 @@ function describe(response: VendorResponse): string {
 
 /** `Retry-After` when sent; else the burst window (`X-HubSpot-RateLimit-Interval-Milliseconds`). */
 export function retryAfterMs(response: VendorResponse, now: number = Date.now()): number | undefined {
-  const retryAfter = header(response, 'retry-after')?.trim();
-  if (retryAfter) {
-    if (/^\d+$/.test(retryAfter)) return Number(retryAfter) * 1000;
-    const at = Date.parse(retryAfter);
-    if (!Number.isNaN(at)) return Math.max(0, at - now);
-  }
-  const interval = header(response, 'x-hubspot-ratelimit-interval-milliseconds')?.trim();
-  if (interval && /^\d+$/.test(interval)) return Number(interval);
-  return undefined;
+  const interval = responseHeader(response, 'x-hubspot-ratelimit-interval-milliseconds')?.trim();
+  return (
+    retryAfterHeaderMs(response, now) ?? (interval && /^\d+$/.test(interval) ? Number(interval) : undefined)
+  );
 }
 
 /**

@@ -1,25 +1,5 @@
 import type { ResponseVerdict, VendorResponse } from '../connector.ts';
-
-function header(response: VendorResponse, name: string): string | undefined {
-  for (const [key, value] of Object.entries(response.headers)) {
-    if (key.toLowerCase() === name) return value;
-  }
-  return undefined;
-}
-
-function retryAfterMs(response: VendorResponse, now: number): number | undefined {
-  const raw = header(response, 'retry-after')?.trim();
-  if (raw === undefined || raw === '') return undefined;
-  if (/^\d+(\.\d+)?$/.test(raw)) return Math.round(Number(raw) * 1000);
-  const at = Date.parse(raw);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
-}
-
-function excerpt(body: string): string {
-  const text = body.trim().replace(/\s+/g, ' ');
-  if (text === '') return '';
-  return `: ${text.length > 200 ? `${text.slice(0, 197)}...` : text}`;
-}
+import { bodyExcerpt, retryAfterHeaderMs } from '../vendor-response.ts';
 
 /**
  * How Inngest's answer counts (destinations.md §3e): 2xx success (`{ids, status}`); 400 (invalid event, too
@@ -31,20 +11,20 @@ export function classifyInngestResponse(response: VendorResponse, now: number = 
   const status = response.statusCode;
   if (status >= 200 && status < 300) return { kind: 'success' };
   if (status === 408 || status === 429 || status >= 500) {
-    const waitMs = retryAfterMs(response, now);
+    const waitMs = retryAfterHeaderMs(response, now);
     return waitMs === undefined ? { kind: 'retry' } : { kind: 'retry', retryAfterMs: waitMs };
   }
   if (status === 401 || status === 403) {
     return {
       kind: 'permanent',
-      reason: `Inngest refused the event key (${status})${excerpt(response.body)}: copy the key again from Manage → Event Keys and paste https://inn.gs/e/{EVENT_KEY}`,
+      reason: `Inngest refused the event key (${status})${bodyExcerpt(response.body, ': ')}: copy the key again from Manage → Event Keys and paste https://inn.gs/e/{EVENT_KEY}`,
     };
   }
   if (status === 400 || status === 413) {
     return {
       kind: 'permanent',
-      reason: `Inngest refused the event (${status})${excerpt(response.body)}; the same event would be refused again`,
+      reason: `Inngest refused the event (${status})${bodyExcerpt(response.body, ': ')}; the same event would be refused again`,
     };
   }
-  return { kind: 'permanent', reason: `Inngest answered ${status}${excerpt(response.body)}` };
+  return { kind: 'permanent', reason: `Inngest answered ${status}${bodyExcerpt(response.body, ': ')}` };
 }

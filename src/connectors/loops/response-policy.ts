@@ -1,17 +1,5 @@
 import type { ResponseVerdict, VendorResponse } from '../connector.ts';
-
-function header(response: VendorResponse, name: string): string | undefined {
-  for (const [key, value] of Object.entries(response.headers)) {
-    if (key.toLowerCase() === name) return value;
-  }
-  return undefined;
-}
-
-function excerpt(body: string): string {
-  const text = body.trim().replace(/\s+/g, ' ');
-  if (text === '') return '';
-  return `: ${text.length > 200 ? `${text.slice(0, 197)}...` : text}`;
-}
+import { bodyExcerpt, responseHeader } from '../vendor-response.ts';
 
 /**
  * How Loops' answer counts (destinations.md §4e): 2xx is success; 409 "Idempotency key already used" means the
@@ -23,7 +11,7 @@ export function classifyLoopsResponse(response: VendorResponse): ResponseVerdict
   if (status >= 200 && status < 300) return { kind: 'success' };
   if (status === 409 && /idempotency key already used/i.test(response.body)) return { kind: 'success' };
   if (status === 429 || status >= 500) {
-    const after = header(response, 'retry-after')?.trim();
+    const after = responseHeader(response, 'retry-after')?.trim();
     return after && /^\d+$/.test(after)
       ? { kind: 'retry', retryAfterMs: Number(after) * 1000 }
       : { kind: 'retry' };
@@ -31,11 +19,11 @@ export function classifyLoopsResponse(response: VendorResponse): ResponseVerdict
   if (status === 401 || status === 403) {
     return {
       kind: 'permanent',
-      reason: `Loops refused the API key (${status})${excerpt(response.body)}: check the key on the card (Settings → API)`,
+      reason: `Loops refused the API key (${status})${bodyExcerpt(response.body, ': ')}: check the key on the card (Settings → API)`,
     };
   }
   return {
     kind: 'permanent',
-    reason: `Loops rejected the request (${status})${excerpt(response.body)}; the same request would be rejected again`,
+    reason: `Loops rejected the request (${status})${bodyExcerpt(response.body, ': ')}; the same request would be rejected again`,
   };
 }

@@ -1,17 +1,5 @@
 import type { ResponseVerdict, VendorResponse } from '../connector.ts';
-
-function header(response: VendorResponse, name: string): string | undefined {
-  for (const [key, value] of Object.entries(response.headers)) {
-    if (key.toLowerCase() === name) return value;
-  }
-  return undefined;
-}
-
-function excerpt(body: string): string {
-  const text = body.trim().replace(/\s+/g, ' ');
-  if (text === '') return '';
-  return `: ${text.length > 200 ? `${text.slice(0, 197)}...` : text}`;
-}
+import { bodyExcerpt, responseHeader } from '../vendor-response.ts';
 
 /**
  * MailerLite: 200 (updated) and 201 (created) are success; 429 waits for `Retry-After` (documented on the
@@ -22,7 +10,7 @@ export function classifyMailerliteResponse(response: VendorResponse): ResponseVe
   const status = response.statusCode;
   if (status >= 200 && status < 300) return { kind: 'success' };
   if (status === 429 || status >= 500) {
-    const after = header(response, 'retry-after')?.trim();
+    const after = responseHeader(response, 'retry-after')?.trim();
     return after && /^\d+$/.test(after)
       ? { kind: 'retry', retryAfterMs: Number(after) * 1000 }
       : { kind: 'retry' };
@@ -30,11 +18,11 @@ export function classifyMailerliteResponse(response: VendorResponse): ResponseVe
   if (status === 401 || status === 403) {
     return {
       kind: 'permanent',
-      reason: `MailerLite refused the API token (${status})${excerpt(response.body)}: check the token on the card (Integrations → MailerLite API)`,
+      reason: `MailerLite refused the API token (${status})${bodyExcerpt(response.body, ': ')}: check the token on the card (Integrations → MailerLite API)`,
     };
   }
   return {
     kind: 'permanent',
-    reason: `MailerLite rejected the request (${status})${excerpt(response.body)}; the same request would be rejected again`,
+    reason: `MailerLite rejected the request (${status})${bodyExcerpt(response.body, ': ')}; the same request would be rejected again`,
   };
 }

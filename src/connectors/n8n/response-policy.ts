@@ -1,25 +1,5 @@
 import type { ResponseVerdict, VendorResponse } from '../connector.ts';
-
-function header(response: VendorResponse, name: string): string | undefined {
-  for (const [key, value] of Object.entries(response.headers)) {
-    if (key.toLowerCase() === name) return value;
-  }
-  return undefined;
-}
-
-function retryAfterMs(response: VendorResponse, now: number): number | undefined {
-  const raw = header(response, 'retry-after')?.trim();
-  if (raw === undefined || raw === '') return undefined;
-  if (/^\d+(\.\d+)?$/.test(raw)) return Math.round(Number(raw) * 1000);
-  const at = Date.parse(raw);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
-}
-
-function excerpt(body: string): string {
-  const text = body.trim().replace(/\s+/g, ' ');
-  if (text === '') return '';
-  return `: ${text.length > 200 ? `${text.slice(0, 197)}...` : text}`;
-}
+import { bodyExcerpt, retryAfterHeaderMs } from '../vendor-response.ts';
 
 /**
  * How an n8n Webhook node's answer counts. destinations.md §3g documents no response contract, so this is
@@ -34,26 +14,26 @@ export function classifyN8nResponse(response: VendorResponse, now: number = Date
   const status = response.statusCode;
   if (status >= 200 && status < 300) return { kind: 'success' };
   if (status === 408 || status === 429 || status >= 500) {
-    const waitMs = retryAfterMs(response, now);
+    const waitMs = retryAfterHeaderMs(response, now);
     return waitMs === undefined ? { kind: 'retry' } : { kind: 'retry', retryAfterMs: waitMs };
   }
   if (status === 404) {
     return {
       kind: 'permanent',
-      reason: `n8n has no active webhook at this URL (404)${excerpt(response.body)}: activate the workflow, and use the Webhook node's Production URL set to POST`,
+      reason: `n8n has no active webhook at this URL (404)${bodyExcerpt(response.body, ': ')}: activate the workflow, and use the Webhook node's Production URL set to POST`,
     };
   }
   if (status === 401 || status === 403) {
     return {
       kind: 'permanent',
-      reason: `the Webhook node refused the request (${status})${excerpt(response.body)}: set its Authentication to None, since the URL is the secret`,
+      reason: `the Webhook node refused the request (${status})${bodyExcerpt(response.body, ': ')}: set its Authentication to None, since the URL is the secret`,
     };
   }
   if (status === 413) {
     return {
       kind: 'permanent',
-      reason: `n8n refused the body as too large (413)${excerpt(response.body)}: send fewer fields`,
+      reason: `n8n refused the body as too large (413)${bodyExcerpt(response.body, ': ')}: send fewer fields`,
     };
   }
-  return { kind: 'permanent', reason: `n8n answered ${status}${excerpt(response.body)}` };
+  return { kind: 'permanent', reason: `n8n answered ${status}${bodyExcerpt(response.body, ': ')}` };
 }

@@ -1,24 +1,13 @@
 import type { ResponseVerdict, VendorResponse } from '../connector.ts';
-
-function header(response: VendorResponse, name: string): string | undefined {
-  for (const [key, value] of Object.entries(response.headers)) {
-    if (key.toLowerCase() === name) return value;
-  }
-  return undefined;
-}
+import { responseHeader, retryAfterHeaderMs } from '../vendor-response.ts';
 
 /** `retry-after` (seconds, or an HTTP date), else `ratelimit-reset` (seconds until the window resets). */
 export function retryAfterMs(response: VendorResponse, now: number = Date.now()): number | undefined {
-  for (const name of ['retry-after', 'ratelimit-reset']) {
-    const text = header(response, name)?.trim();
-    if (text === undefined || text === '') continue;
-    if (/^\d+(?:\.\d+)?$/.test(text)) return Math.round(Number(text) * 1000);
-    if (name === 'retry-after') {
-      const at = Date.parse(text);
-      if (!Number.isNaN(at)) return Math.max(0, at - now);
-    }
-  }
-  return undefined;
+  const reset = responseHeader(response, 'ratelimit-reset')?.trim();
+  return (
+    retryAfterHeaderMs(response, now) ??
+    (reset && /^\d+(?:\.\d+)?$/.test(reset) ? Math.round(Number(reset) * 1000) : undefined)
+  );
 }
 
 /** Resend's error body `{statusCode, message, name}`, when it is one. */

@@ -1,20 +1,5 @@
 import type { ResponseVerdict, VendorResponse } from '../connector.ts';
-
-function header(response: VendorResponse, name: string): string | undefined {
-  for (const [key, value] of Object.entries(response.headers)) {
-    if (key.toLowerCase() === name) return value;
-  }
-  return undefined;
-}
-
-/** `Retry-After` in seconds, or as an HTTP date. */
-function retryAfterMs(value: string | undefined, now: number): number | undefined {
-  if (value === undefined) return undefined;
-  const text = value.trim();
-  if (/^\d+$/.test(text)) return Number(text) * 1000;
-  const at = Date.parse(text);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
-}
+import { bodyExcerpt, responseHeader, retryAfterHeaderMs } from '../vendor-response.ts';
 
 /**
  * `X-RateLimit-Reset`: Segment documents it as the seconds after which to retry. A value that can only be a Unix
@@ -31,15 +16,8 @@ function rateLimitResetMs(value: string | undefined, now: number): number | unde
 
 function retry(response: VendorResponse, now: number): ResponseVerdict {
   const waitMs =
-    retryAfterMs(header(response, 'retry-after'), now) ??
-    rateLimitResetMs(header(response, 'x-ratelimit-reset'), now);
+    retryAfterHeaderMs(response, now) ?? rateLimitResetMs(responseHeader(response, 'x-ratelimit-reset'), now);
   return waitMs === undefined ? { kind: 'retry' } : { kind: 'retry', retryAfterMs: waitMs };
-}
-
-function excerpt(body: string): string {
-  const text = body.trim().replace(/\s+/g, ' ');
-  if (text === '') return '';
-  return `: ${text.length > 200 ? `${text.slice(0, 197)}...` : text}`;
 }
 
 /**
@@ -53,13 +31,13 @@ export function classifySegmentResponse(response: VendorResponse, now: number = 
   if (status === 400) {
     return {
       kind: 'permanent',
-      reason: `Segment rejected the call as malformed or too large (400)${excerpt(response.body)}; the same call would be rejected again`,
+      reason: `Segment rejected the call as malformed or too large (400)${bodyExcerpt(response.body, ': ')}; the same call would be rejected again`,
     };
   }
   if (status === 401 || status === 403) {
     return {
       kind: 'permanent',
-      reason: `Segment refused the credentials (${status})${excerpt(response.body)}: check the Write Key on the card and that the region matches the workspace`,
+      reason: `Segment refused the credentials (${status})${bodyExcerpt(response.body, ': ')}: check the Write Key on the card and that the region matches the workspace`,
     };
   }
   return retry(response, now);

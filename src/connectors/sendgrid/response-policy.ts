@@ -1,23 +1,13 @@
 import type { ResponseVerdict, VendorResponse } from '../connector.ts';
-
-function header(response: VendorResponse, name: string): string | undefined {
-  for (const [key, value] of Object.entries(response.headers)) {
-    if (key.toLowerCase() === name) return value;
-  }
-  return undefined;
-}
+import { responseHeader, retryAfterHeaderMs } from '../vendor-response.ts';
 
 /** `Retry-After` (seconds or an HTTP date), else `X-RateLimit-Reset` (a Unix time in seconds). */
 export function retryAfterMs(response: VendorResponse, now: number = Date.now()): number | undefined {
-  const retryAfter = header(response, 'retry-after')?.trim();
-  if (retryAfter) {
-    if (/^\d+$/.test(retryAfter)) return Number(retryAfter) * 1000;
-    const at = Date.parse(retryAfter);
-    if (!Number.isNaN(at)) return Math.max(0, at - now);
-  }
-  const reset = header(response, 'x-ratelimit-reset')?.trim();
-  if (reset && /^\d+$/.test(reset)) return Math.max(0, Number(reset) * 1000 - now);
-  return undefined;
+  const reset = responseHeader(response, 'x-ratelimit-reset')?.trim();
+  return (
+    retryAfterHeaderMs(response, now) ??
+    (reset && /^\d+$/.test(reset) ? Math.max(0, Number(reset) * 1000 - now) : undefined)
+  );
 }
 
 /** The messages of SendGrid's `{"errors":[{field, message}]}` body, or the body itself. */

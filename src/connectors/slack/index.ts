@@ -23,7 +23,7 @@ export {
 } from './fake.ts';
 export { slackManifest, slackRegions } from './manifest.ts';
 export { readSlackTokenResponse, slackOAuth } from './oauth.ts';
-export { classifySlackResponse, retryAfterMs } from './response-policy.ts';
+export { classifySlackResponse } from './response-policy.ts';
 
 /** The pasted webhook URL is the credential: no headers. */
 function authenticateSlack(

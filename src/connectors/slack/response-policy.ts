@@ -1,4 +1,5 @@
 import type { ResponseVerdict, VendorResponse } from '../connector.ts';
+import { bodyExcerpt, retryAfterHeaderMs } from '../vendor-response.ts';
 
 /**
  * How a Slack incoming webhook's answer counts (shared/reference/destinations.md §3a). Errors come as a plain-text
@@ -11,26 +12,7 @@ import type { ResponseVerdict, VendorResponse } from '../connector.ts';
  *   and any other status: permanent.
  */
 
-function header(response: VendorResponse, name: string): string | undefined {
-  for (const [key, value] of Object.entries(response.headers)) {
-    if (key.toLowerCase() === name) return value;
-  }
-  return undefined;
-}
-
-export function retryAfterMs(response: VendorResponse, now: number = Date.now()): number | undefined {
-  const raw = header(response, 'retry-after')?.trim();
-  if (raw === undefined || raw === '') return undefined;
-  if (/^\d+(\.\d+)?$/.test(raw)) return Math.round(Number(raw) * 1000);
-  const at = Date.parse(raw);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
-}
-
-function excerpt(body: string): string {
-  const text = body.trim().replace(/\s+/g, ' ');
-  if (text === '') return 'no details in the response';
-  return text.length > 200 ? `${text.slice(0, 197)}...` : text;
-}
+const excerpt = (body: string) => bodyExcerpt(body) || 'no details in the response';
 
 export function classifySlackResponse(response: VendorResponse, now: number = Date.now()): ResponseVerdict {
   const status = response.statusCode;
@@ -42,7 +24,7 @@ export function classifySlackResponse(response: VendorResponse, now: number = Da
     };
   }
   if (status === 429 || status === 408 || status >= 500) {
-    const after = retryAfterMs(response, now);
+    const after = retryAfterHeaderMs(response, now);
     return after === undefined ? { kind: 'retry' } : { kind: 'retry', retryAfterMs: after };
   }
   if (status === 410) {

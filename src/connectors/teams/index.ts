@@ -22,7 +22,7 @@ export {
   THROTTLED_BODY,
 } from './fake.ts';
 export { teamsManifest, teamsRegions } from './manifest.ts';
-export { classifyTeamsResponse, retryAfterMs } from './response-policy.ts';
+export { classifyTeamsResponse } from './response-policy.ts';
 
 /** The pasted webhook URL (for Workflows, its `sig`) is the credential: no headers. */
 function authenticateTeams(

@@ -13,7 +13,7 @@ export {
   type WebhookReceiverFakeOptions,
 } from './fake.ts';
 export { PAYMENT_AND_SUBSCRIPTION_EVENTS, webhookManifest, webhookRegion } from './manifest.ts';
-export { classifyWebhookResponse, retryAfterMs } from './response-policy.ts';
+export { classifyWebhookResponse } from './response-policy.ts';
 
 /** No credentials: the Standard Webhooks signature, added by the delivery, is the authentication. */
 function authenticateWebhook(

@@ -19,7 +19,7 @@ export {
   type ZapierRequest,
 } from './fake.ts';
 export { zapierManifest, zapierRegions } from './manifest.ts';
-export { classifyZapierResponse, retryAfterMs } from './response-policy.ts';
+export { classifyZapierResponse } from './response-policy.ts';
 
 /** The pasted catch-hook URL is the credential: no headers. */
 function authenticateZapier(
