@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 /** Peak resident set size of a process, from the kernel (VmHWM), in MB. */
@@ -7,6 +7,59 @@ export function peakRssMb(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = Number(/^VmHWM:\s+(\d+) kB$/m.exec(status)?.[1] ?? 0);
   return Math.round(kb / 1024);
+}
+
+/** The processes and every descendant (a Switchyard process and its sandbox processes). */
+function treeOf(pids: number[]): number[] {
+  const all: number[] = [];
+  const visit = (pid: number) => {
+    all.push(pid);
+    let children = '';
+    try {
+      for (const task of readdirSync(`/proc/${pid}/task`)) {
+        children += ` ${readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8')}`;
+      }
+    } catch {
+      return;
+    }
+    for (const child of children.split(/\s+/).filter(Boolean)) visit(Number(child));
+  };
+  for (const pid of pids) visit(pid);
+  return all;
+}
+
+function procStatus(pid: number, field: 'VmHWM' | 'VmRSS'): number {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    return Number(new RegExp(`^${field}:\\s+(\\d+) kB$`, 'm').exec(status)?.[1] ?? 0) / 1024;
+  } catch {
+    return 0;
+  }
+}
+
+/** Peak RSS of processes and their descendants, summed, in MB. */
+export function peakRssMbOfTree(pids: number[]): number {
+  return Math.round(treeOf(pids).reduce((sum, pid) => sum + procStatus(pid, 'VmHWM'), 0));
+}
+
+/** RSS now of processes and their descendants, summed, in MB. */
+export function rssMbOfTree(pids: number[]): number {
+  return Math.round(treeOf(pids).reduce((sum, pid) => sum + procStatus(pid, 'VmRSS'), 0));
+}
+
+/** CPU time (user + system) of processes and their live descendants, in µs (ticks of 1/100 s). */
+export function cpuUsOfTree(pids: number[]): number {
+  let total = 0;
+  for (const pid of treeOf(pids)) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      total += ((Number(fields[11]) + Number(fields[12])) * 1e6) / 100;
+    } catch {
+      // gone since the tree was read
+    }
+  }
+  return total;
 }
 
 export function percentile(sorted: number[], p: number): number {
@@ -19,6 +72,8 @@ export interface ReceiverProcess {
   child: ChildProcess;
   reset(): Promise<void>;
   stats(): Promise<{ requests: number; arrivals: [string, number][] }>;
+  /** Requests, and distinct deliveries, so far: cheap to poll. */
+  count(): Promise<{ requests: number; distinct: number }>;
   stop(): Promise<void>;
 }
 
@@ -39,6 +94,9 @@ export async function startReceiverProcess(): Promise<ReceiverProcess> {
     child,
     async reset() {
       await fetch(`${url}/reset`, { method: 'POST' });
+    },
+    async count() {
+      return (await (await fetch(`${url}/count`)).json()) as { requests: number; distinct: number };
     },
     async stats() {
       return (await (await fetch(`${url}/stats`)).json()) as {

@@ -16,6 +16,12 @@ const server = createServer((req, res) => {
       .end(JSON.stringify({ requests, arrivals: [...arrivals] }));
     return;
   }
+  if (req.method === 'GET' && req.url === '/count') {
+    res
+      .writeHead(200, { 'content-type': 'application/json' })
+      .end(JSON.stringify({ requests, distinct: arrivals.size }));
+    return;
+  }
   if (req.method === 'POST' && req.url === '/reset') {
     arrivals.clear();
     requests = 0;
@@ -26,7 +32,8 @@ const server = createServer((req, res) => {
   req.on('end', () => {
     const at = Date.now();
     requests++;
-    const id = `${req.headers['webhook-id'] ?? req.headers['x-seq'] ?? requests}:${req.url}`;
+    // A transformation may send every endpoint's requests to one URL: the endpoint's header tells them apart.
+    const id = `${req.headers['webhook-id'] ?? req.headers['x-seq'] ?? requests}:${req.headers['x-bench-endpoint'] ?? req.url}`;
     if (!arrivals.has(id)) arrivals.set(id, at);
     res.writeHead(200, { 'content-type': 'text/plain', 'content-length': '2' }).end('ok');
   });

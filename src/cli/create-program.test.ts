@@ -40,7 +40,7 @@ describe('switchyard command line', () => {
       ['transform', 'test', 'code.js', '--event', 'payment.succeeded', '--env', 'NOEQUALS'],
       /expected KEY=VALUE/,
     ],
-    [['bench', 'delivery', '--messages', '-5'], /'--messages <n>' argument '-5' is invalid/],
+    [['bench', 'delivery', '--deliveries', '-5'], /'--deliveries <n>' argument '-5' is invalid/],
     [['bench', 'delivery', '--drivers', 'mysql'], /expected a comma-separated list of pglite, postgres/],
     [['transform'], /Usage: switchyard transform/],
   ])('refuses %j with exit code 2 and says why', async (args, message) => {

@@ -14,6 +14,11 @@ function positiveInteger(value: string): string {
   return value;
 }
 
+function nonNegativeInteger(value: string): string {
+  if (!/^(0|[1-9]\d*)$/.test(value)) throw new InvalidArgumentError('expected a whole number, 0 or more');
+  return value;
+}
+
 function listOf(allowed: string[]) {
   return (value: string): string => {
     const wrong = value.split(',').filter((item) => !allowed.includes(item));
@@ -183,11 +188,37 @@ export function createProgram(): Command {
     .description(
       'Delivery throughput and latency against a bare HTTP loop, on PGlite and PostgreSQL (DATABASE_URL).',
     )
-    .option('--messages <n>', 'messages to post', positiveInteger, '2000')
-    .option('--fanout <n>', 'endpoints per message', positiveInteger, '5')
-    .option('--concurrency <n>', 'requests in flight', positiveInteger, '64')
+    .option('--deliveries <n>', 'deliveries of each closed-loop run', positiveInteger, '20000')
+    .option('--fanouts <list>', 'endpoints per message, one run each', positiveIntegerList, '1,10')
+    .option(
+      '--transforms <list>',
+      'runs without and with a seed transformation',
+      listOf(['off', 'on']),
+      'off,on',
+    )
     .option('--drivers <list>', 'databases to run on', listOf(['pglite', 'postgres']), 'pglite,postgres')
+    .option('--concurrency <n>', 'requests in flight per worker', positiveInteger, '64')
+    .option(
+      '--rate <n>',
+      'events per second of the open-loop latency run (0: none)',
+      nonNegativeInteger,
+      '1000',
+    )
+    .option('--duration <s>', 'seconds of the open-loop latency run', positiveInteger, '60')
+    .option(
+      '--workers <list>',
+      'worker process counts of the PostgreSQL scale-out runs',
+      positiveIntegerList,
+      '1,2,4',
+    )
+    .option(
+      '--pending <n>',
+      'deliveries of the PostgreSQL backlog run (0: none)',
+      nonNegativeInteger,
+      '1000000',
+    )
     .option('--json <file>', 'also write the results to this file')
+    .option('--cpu-prof <dir>', "write Switchyard's CPU profiles there")
     .action(async (options) => (await import('./bench-command.ts')).runBench('delivery', options));
   bench
     .command('sandbox')
