@@ -48,6 +48,23 @@ describe('Dashboard: endpoint detail (overview, testing, advanced with backtest)
     expect(await page.content()).not.toContain(WRITE_KEY);
   });
 
+  it('Overview edits the description and events, and replaces the credentials with the API’s reason shown', async () => {
+    await page.getByLabel('Description').fill('Analytics for the growth team');
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await visible(page.getByRole('status').filter({ hasText: 'Saved.' }));
+    await visible(page.getByText('Analytics for the growth team').first());
+
+    await page.getByLabel('Write Key').fill('short');
+    await page.getByRole('button', { name: 'Replace credentials' }).click();
+    await visible(page.locator('#credential-writeKey-error'));
+    expect(await page.locator('#credential-writeKey-error').textContent()).toContain(
+      'does not look like a Write Key',
+    );
+    await page.getByLabel('Write Key').fill(WRITE_KEY);
+    await page.getByRole('button', { name: 'Replace credentials' }).click();
+    await visible(page.getByText('Credentials replaced'));
+  });
+
   it('Testing sends a signed example to this endpoint only and shows how it went', async () => {
     await page.getByRole('link', { name: 'Testing' }).click();
     await page.getByLabel('Event type').selectOption('payment.succeeded');

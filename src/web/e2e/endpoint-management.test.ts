@@ -133,4 +133,13 @@ describe('Dashboard: a plain URL endpoint, its failures, recovery from Logs, dis
     expect(status).toBe(404);
     expect(consoleErrors).toEqual([]);
   });
+
+  it('deleting the endpoint, after a confirmation, leaves the empty list', async () => {
+    await page.goto(new URL(`/app/${app.id}/endpoints`, server.url).toString());
+    await page.getByRole('link', { name: new RegExp(receiver.url) }).click();
+    page.once('dialog', (dialog) => dialog.accept());
+    await page.getByRole('button', { name: 'Delete endpoint' }).click();
+    await visible(page.getByRole('heading', { name: 'No endpoints yet' }));
+    expect(consoleErrors).toEqual([]);
+  });
 });

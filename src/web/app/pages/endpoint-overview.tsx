@@ -3,7 +3,10 @@ import { messageOf } from '../api/api-problem.ts';
 import { DAY_MS, errorRate, formatRate, healthOf } from '../api/endpoint-health.ts';
 import type { EndpointOut } from '../api/openapi-types.ts';
 import { useResource } from '../api/use-resource.ts';
+import { CredentialsForm } from '../components/credentials-form.tsx';
+import { EndpointSettingsForm } from '../components/endpoint-settings-form.tsx';
 import { StatusBadge } from '../components/status-badge.tsx';
+import { navigate } from '../router/router.ts';
 import { useSession } from '../session/session-context.tsx';
 
 /** Where the endpoint sends, its signing secret (revealed on demand, rotatable) and its last day's counts. */
@@ -39,6 +42,20 @@ export function EndpointOverview({
   async function reveal() {
     try {
       setSecret((await api.getSecret(appId, endpoint.id)).key);
+    } catch (error) {
+      setFailure(messageOf(error));
+    }
+  }
+
+  const connectors = useResource(() => api.listConnectors(), [api]);
+  const connector = connectors.data?.data.find((c) => c.id === endpoint.connector?.id);
+
+  async function remove() {
+    if (!window.confirm('Delete this endpoint? Its queued deliveries are dropped; this cannot be undone.'))
+      return;
+    try {
+      await api.deleteEndpoint(appId, endpoint.id);
+      navigate(`/app/${appId}/endpoints`);
     } catch (error) {
       setFailure(messageOf(error));
     }
@@ -134,6 +151,19 @@ export function EndpointOverview({
       ) : (
         <p aria-live="polite">Loading…</p>
       )}
+      <div className="two-columns">
+        <EndpointSettingsForm appId={appId} endpoint={endpoint} onSaved={onChange} />
+        {connector && !connector.oauth?.available ? (
+          <CredentialsForm appId={appId} endpoint={endpoint} connector={connector} onSaved={onChange} />
+        ) : null}
+      </div>
+      <section className="danger" aria-labelledby="delete-title">
+        <h2 id="delete-title">Delete</h2>
+        <p>Deleting stops every delivery to this endpoint. Its logs go with it.</p>
+        <button type="button" className="danger-button" onClick={remove}>
+          Delete endpoint
+        </button>
+      </section>
     </div>
   );
 }
