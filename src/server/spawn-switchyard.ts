@@ -32,10 +32,11 @@ export async function spawnSwitchyard(
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const ready = command === 'worker' ? /delivery worker started/ : /listening on (http:\/\/\S+)/;
   const url = await new Promise<string | undefined>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`switchyard ${command} not ready:\n${output}`)),
-      readyTimeoutMs,
-    );
+    // A process that never got ready is not left behind.
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`switchyard ${command} not ready:\n${output}`));
+    }, readyTimeoutMs);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       const match = ready.exec(output);
