@@ -13,12 +13,17 @@ const WRITE_KEY = 'wk3kYq2ZpTf8RvLx9mB4nC7d';
 async function tabTo(page: Page, name: RegExp, limit = 120): Promise<void> {
   for (let i = 0; i < limit; i++) {
     await page.keyboard.press('Tab');
-    const focused = await page.evaluate(() => {
-      const element = document.activeElement as HTMLInputElement | null;
-      const label =
-        element?.labels?.[0]?.textContent ?? element?.getAttribute('aria-label') ?? element?.textContent;
-      return (label ?? '').trim();
-    });
+    const element = page.locator(':focus');
+    if ((await element.count()) !== 1) continue;
+    const id = await element.getAttribute('id');
+    const label = id ? await page.locator(`label[for="${id}"]`).textContent() : null;
+    // The accessible name's order: aria-label, then the label, then the text.
+    const focused = (
+      (await element.getAttribute('aria-label')) ??
+      label ??
+      (await element.textContent()) ??
+      ''
+    ).trim();
     if (name.test(focused)) return;
   }
   throw new Error(`Tab never reached ${name}`);
