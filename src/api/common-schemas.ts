@@ -52,7 +52,16 @@ export const pageQuerySchema = z.object({
 export const withContentQuery = z.object({ with_content: booleanParam.default(true) });
 export const booleanQueryParam = booleanParam;
 
-export const dateParam = z.iso.datetime({ offset: true }).transform((v) => new Date(v));
+/**
+ * An ISO 8601 time from 1970 to 9999: any time a message can have. Earlier years (year 0 among them) are
+ * valid ISO but out of PostgreSQL's range or meaningless here, and would fail in the database instead.
+ */
+export const isoTime = z.iso.datetime({ offset: true }).refine((value) => {
+  const time = Date.parse(value);
+  return time >= 0 && time < Date.UTC(10_000, 0, 1);
+}, 'must be a time between 1970-01-01T00:00:00Z and 9999-12-31T23:59:59Z');
+
+export const dateParam = isoTime.transform((v) => new Date(v));
 
 /** Svix's ListResponse wrapper. */
 export function listResponseSchema<T extends z.ZodTypeAny>(item: T, name: string) {

@@ -2,7 +2,7 @@ import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { ZodError } from 'zod';
-import { isDatabaseUnavailable, StoreError } from '../db/index.ts';
+import { isDatabaseUnavailable, isUnstorableText, StoreError } from '../db/index.ts';
 import { ApiError, type ValidationIssue } from './api-error.ts';
 
 const TITLES: Record<number, string> = {
@@ -91,6 +91,13 @@ export function respondToError(
       );
     }
     return problemResponse(error.status, 'generic_error', error.message || TITLES[error.status] || 'Error');
+  }
+  if (isUnstorableText(error)) {
+    return problemResponse(
+      400,
+      'invalid_characters',
+      'The request contains a NUL character (\\u0000), which cannot be stored; remove it',
+    );
   }
   if (isDatabaseUnavailable(error)) {
     // Not the request's fault nor a bug: a client (or load balancer) should try again, as after a 503.

@@ -6,6 +6,7 @@ import { invalidField, notFound } from './api-error.ts';
 import { requireEndpoint } from './auth.ts';
 import {
   errorResponses,
+  isoTime,
   jsonBody,
   jsonResponse,
   listResponseSchema,
@@ -63,13 +64,8 @@ function toBackgroundTaskOut(task: BackgroundTask): z.infer<typeof backgroundTas
 
 const windowSchema = z
   .strictObject({
-    since: z.iso
-      .datetime({ offset: true })
-      .openapi({ description: 'Messages created at or after this time' }),
-    until: z.iso
-      .datetime({ offset: true })
-      .nullish()
-      .openapi({ description: 'and before this time (default: now)' }),
+    since: isoTime.openapi({ description: 'Messages created at or after this time' }),
+    until: isoTime.nullish().openapi({ description: 'and before this time (default: now)' }),
   })
   .openapi('ReplayWindowIn');
 

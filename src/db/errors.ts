@@ -22,6 +22,19 @@ export function isUniqueViolation(error: unknown): boolean {
   return false;
 }
 
+/**
+ * Whether PostgreSQL refused text it cannot store: a NUL character, in text (22021) or in a JSON string
+ * (22P05). Only input can carry one, so the request, not the server, is at fault.
+ */
+export function isUnstorableText(error: unknown): boolean {
+  for (let e: unknown = error, depth = 0; e && typeof e === 'object' && depth < 8; depth++) {
+    const { code } = e as { code?: unknown };
+    if (code === '22021' || code === '22P05') return true;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
 /** SQLSTATE classes and codes that mean the server is unreachable, going down or not yet up. */
 const UNAVAILABLE_STATES = /^(08...|57P0[1-3])$/;
 /** Socket errors of a server that is not there (restarting, unreachable). */

@@ -28,7 +28,7 @@ export type {
   NewEndpointInput,
 } from './endpoints.ts';
 export { MAX_PREVIOUS_SECRETS } from './endpoints.ts';
-export { isDatabaseUnavailable, StoreError, type StoreErrorCode } from './errors.ts';
+export { isDatabaseUnavailable, isUnstorableText, StoreError, type StoreErrorCode } from './errors.ts';
 export type { EventType, EventTypeInput, EventTypePatch } from './event-types.ts';
 export type { Reservation } from './idempotency.ts';
 export type { Message, MessageInput, SingleTarget } from './messages.ts';
