@@ -1,5 +1,6 @@
 import type { TransformedRequest } from '../../sandbox/index.ts';
 import type { ConnectorRegion, ContractFinding } from '../connector.ts';
+import { isJsonObject, jsonByteLength } from '../json-value.ts';
 
 /**
  * AutoSend's send contract. destinations.md §4f: `POST https://api.autosend.com/v1/mails/send`, Bearer
@@ -22,10 +23,6 @@ export interface AutosendProblem {
   message: string;
 }
 
-export function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 const nonEmpty = (value: unknown): value is string => typeof value === 'string' && value.trim() !== '';
 
 function contactProblems(value: unknown, field: string): AutosendProblem[] {
@@ -40,7 +37,7 @@ function contactProblems(value: unknown, field: string): AutosendProblem[] {
       },
     ];
   }
-  if (!isPlainObject(value))
+  if (!isJsonObject(value))
     return [{ field, message: `${field} is required: {"email": "...", "name": "..."}` }];
   const problems: AutosendProblem[] = [];
   if (typeof value.email !== 'string' || !EMAIL.test(value.email)) {
@@ -53,7 +50,7 @@ function contactProblems(value: unknown, field: string): AutosendProblem[] {
 }
 
 export function mailProblems(body: unknown): AutosendProblem[] {
-  if (!isPlainObject(body)) {
+  if (!isJsonObject(body)) {
     return [
       {
         field: '',
@@ -87,7 +84,7 @@ export function mailProblems(body: unknown): AutosendProblem[] {
     if (!nonEmpty(body.subject))
       problems.push({ field: 'subject', message: 'subject is required when no templateId is used' });
   }
-  if (body.dynamicData !== undefined && !isPlainObject(body.dynamicData)) {
+  if (body.dynamicData !== undefined && !isJsonObject(body.dynamicData)) {
     problems.push({ field: 'dynamicData', message: 'dynamicData must be an object of template variables' });
   }
   return problems;
@@ -124,7 +121,7 @@ export function checkAutosendRequest(
       message: problem.message,
     });
   }
-  const bytes = Buffer.byteLength(JSON.stringify(request.payload) ?? '', 'utf8');
+  const bytes = jsonByteLength(request.payload);
   if (bytes > BODY_MAX_BYTES)
     findings.push({ field: 'payload', message: `the body is ${bytes} bytes; keep it under 1 MB` });
   return findings;

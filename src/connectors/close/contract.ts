@@ -1,5 +1,6 @@
 import type { TransformedRequest } from '../../sandbox/index.ts';
 import type { ConnectorRegion, ContractFinding } from '../connector.ts';
+import { isJsonObject } from '../json-value.ts';
 
 /**
  * Close CRM's API contract for the card's two endpoints (shared/reference/destinations.md §4b, and Close's API
@@ -45,10 +46,6 @@ export interface FieldProblem {
   message: string;
 }
 
-export function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 export function objectOf(pathname: string): CloseObject | undefined {
   if (pathname === CONTACT_PATH) return 'contact';
   if (pathname === OPPORTUNITY_PATH) return 'opportunity';
@@ -69,7 +66,7 @@ function listProblems(
   }
   return value.flatMap((item, index) => {
     const at = `${field}.${index}`;
-    if (!isPlainObject(item) || typeof item[key] !== 'string' || !valid(item[key] as string)) {
+    if (!isJsonObject(item) || typeof item[key] !== 'string' || !valid(item[key] as string)) {
       return [
         {
           field: `${at}.${key}`,
@@ -113,7 +110,7 @@ function idProblem(body: Record<string, unknown>, key: string, prefix: string): 
 }
 
 export function contactProblems(body: unknown): FieldProblem[] {
-  if (!isPlainObject(body))
+  if (!isJsonObject(body))
     return [{ field: '', message: 'the body must be a JSON object: set name and emails' }];
   const problems: FieldProblem[] = [
     ...unknownFields(body, CONTACT_FIELDS),
@@ -137,7 +134,7 @@ export function contactProblems(body: unknown): FieldProblem[] {
 }
 
 export function opportunityProblems(body: unknown): FieldProblem[] {
-  if (!isPlainObject(body))
+  if (!isJsonObject(body))
     return [{ field: '', message: 'the body must be a JSON object: set note, value and value_period' }];
   const problems: FieldProblem[] = [
     ...unknownFields(body, OPPORTUNITY_FIELDS),

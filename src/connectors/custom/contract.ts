@@ -1,5 +1,6 @@
 import type { TransformedRequest } from '../../sandbox/index.ts';
 import type { ConnectorRegion, ContractFinding } from '../connector.ts';
+import { briefJson } from '../json-value.ts';
 
 /**
  * The contract of a custom connector: a request to the merchant's own JSON API
@@ -19,12 +20,6 @@ import type { ConnectorRegion, ContractFinding } from '../connector.ts';
 export const MAX_BODY_BYTES = 1024 * 1024;
 
 export const CUSTOM_METHODS = ['POST', 'PUT', 'PATCH'] as const;
-
-function shown(value: unknown): string {
-  if (value === undefined) return 'missing';
-  const text = JSON.stringify(value) ?? String(value);
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
-}
 
 /** 127.0.0.0/8, ::1 and localhost: the only hosts plain HTTP may go to. */
 export function isLoopbackHost(hostname: string): boolean {
@@ -48,7 +43,7 @@ function checkUrl(raw: string, findings: ContractFinding[]): void {
   } catch {
     findings.push({
       field: 'url',
-      message: `${shown(raw)} is not a URL: keep webhook.url (your API's URL from the endpoint), or write an absolute https:// URL on the same host`,
+      message: `${briefJson(raw)} is not a URL: keep webhook.url (your API's URL from the endpoint), or write an absolute https:// URL on the same host`,
     });
     return;
   }
@@ -87,7 +82,7 @@ function checkHeaders(headers: Record<string, string>, findings: ContractFinding
     if (lower === 'content-type' && value.split(';')[0]!.trim().toLowerCase() !== 'application/json') {
       findings.push({
         field: 'headers.content-type',
-        message: `the body is sent as JSON, so Content-Type must be application/json, not ${shown(value)}: remove the header`,
+        message: `the body is sent as JSON, so Content-Type must be application/json, not ${briefJson(value)}: remove the header`,
       });
     }
   }
@@ -102,7 +97,7 @@ export function checkCustomRequest(request: TransformedRequest, _region: Connect
   if (!(CUSTOM_METHODS as readonly string[]).includes(request.method)) {
     findings.push({
       field: 'method',
-      message: `write webhook.method = "POST" (or "PUT" or "PATCH"), not ${shown(request.method)}`,
+      message: `write webhook.method = "POST" (or "PUT" or "PATCH"), not ${briefJson(request.method)}`,
     });
   }
   checkUrl(request.url, findings);
@@ -110,7 +105,7 @@ export function checkCustomRequest(request: TransformedRequest, _region: Connect
   if (request.payload === undefined || request.payload === null) {
     findings.push({
       field: 'payload',
-      message: `must be JSON to send, not ${shown(request.payload)}: set webhook.payload to an object (or keep the event envelope), or set webhook.cancel = true to skip the event`,
+      message: `must be JSON to send, not ${briefJson(request.payload)}: set webhook.payload to an object (or keep the event envelope), or set webhook.cancel = true to skip the event`,
     });
     return findings;
   }

@@ -1,5 +1,6 @@
 import type { TransformedRequest } from '../../sandbox/index.ts';
 import type { ConnectorRegion, ContractFinding } from '../connector.ts';
+import { isJsonObject } from '../json-value.ts';
 
 /**
  * Customer.io's Track API contract (shared/reference/destinations.md §2, from Customer.io's OpenAPI 3.1
@@ -76,10 +77,6 @@ export function valueBytes(value: unknown): number {
   return json === undefined ? 0 : byteLength(json);
 }
 
-export function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 function isNonEmptyString(value: unknown): value is string {
   return typeof value === 'string' && value.trim() !== '';
 }
@@ -122,7 +119,7 @@ function personIdentifierProblems(value: unknown, field: string): OperationProbl
       },
     ];
   }
-  if (!isPlainObject(value)) {
+  if (!isJsonObject(value)) {
     return [
       { reason: 'invalid', field, message: `${field} must be an object with exactly one of ${allowed}` },
     ];
@@ -177,7 +174,7 @@ function personIdentifierProblems(value: unknown, field: string): OperationProbl
 
 function objectIdentifierProblems(value: unknown, field: string): OperationProblem[] {
   const shape = '{"object_type_id": "1", "object_id": "acme"}';
-  if (!isPlainObject(value)) {
+  if (!isJsonObject(value)) {
     return [
       {
         reason: value === undefined ? 'required' : 'invalid',
@@ -313,7 +310,7 @@ function eventIdProblems(id: unknown, field: string): OperationProblem[] {
 
 function eventDataProblems(data: unknown, field: string): OperationProblem[] {
   if (data === undefined) return [];
-  if (!isPlainObject(data)) {
+  if (!isJsonObject(data)) {
     return [{ reason: 'invalid', field, message: `${field} must be an object of event data` }];
   }
   const bytes = valueBytes(data);
@@ -359,7 +356,7 @@ function actionProblem(type: string, action: unknown, name: unknown): OperationP
  * `/api/v2/batch`). Sizes of the operation as a whole are the caller's: they differ per endpoint.
  */
 export function operationProblems(op: unknown): OperationProblem[] {
-  if (!isPlainObject(op)) {
+  if (!isJsonObject(op)) {
     return [
       {
         reason: 'invalid',
@@ -402,7 +399,7 @@ export function operationProblems(op: unknown): OperationProblem[] {
   else if (type === 'object') problems.push(...objectIdentifierProblems(op.identifiers, 'identifiers'));
   else {
     const ids = op.identifiers;
-    if (!isPlainObject(ids) || !isNonEmptyString(ids.id) || Object.keys(ids).length !== 1) {
+    if (!isJsonObject(ids) || !isNonEmptyString(ids.id) || Object.keys(ids).length !== 1) {
       problems.push({
         reason: ids === undefined ? 'required' : 'invalid',
         field: 'identifiers',
@@ -413,10 +410,10 @@ export function operationProblems(op: unknown): OperationProblem[] {
   problems.push(...timestampProblems(op.timestamp, 'timestamp'));
 
   const attributes = op.attributes;
-  if (attributes !== undefined && !isPlainObject(attributes)) {
+  if (attributes !== undefined && !isJsonObject(attributes)) {
     problems.push({ reason: 'invalid', field: 'attributes', message: 'attributes must be a JSON object' });
   }
-  const attributesObject = isPlainObject(attributes) ? attributes : undefined;
+  const attributesObject = isJsonObject(attributes) ? attributes : undefined;
 
   switch (action) {
     case 'event':
@@ -476,7 +473,7 @@ export function operationProblems(op: unknown): OperationProblem[] {
     case 'add_device':
     case 'delete_device': {
       const device = op.device;
-      if (!isPlainObject(device) || !isNonEmptyString(device.token)) {
+      if (!isJsonObject(device) || !isNonEmptyString(device.token)) {
         problems.push({
           reason: device === undefined ? 'required' : 'invalid',
           field: 'device',
@@ -534,11 +531,11 @@ export function batchProblems(body: unknown, bodyBytes: number): BatchValidation
       operations: [],
     };
   }
-  if (!isPlainObject(body) || !Array.isArray(body.batch) || body.batch.length === 0) {
+  if (!isJsonObject(body) || !Array.isArray(body.batch) || body.batch.length === 0) {
     return {
       envelope: [
         {
-          reason: isPlainObject(body) && body.batch === undefined ? 'required' : 'invalid',
+          reason: isJsonObject(body) && body.batch === undefined ? 'required' : 'invalid',
           field: 'batch',
           message: 'the body must be {"batch": [operation, ...]} with at least one operation',
         },
@@ -609,7 +606,7 @@ function findingsOf(problems: OperationProblem[], prefix: string): ContractFindi
 
 /** What Customer.io would silently take wrongly: not rejected, but worth fixing before it is sent. */
 function advisoryFindings(op: unknown, prefix: string): ContractFinding[] {
-  if (!isPlainObject(op)) return [];
+  if (!isJsonObject(op)) return [];
   const findings: ContractFinding[] = [];
   // Unix seconds are ten digits today; thirteen means milliseconds, a date tens of thousands of years ahead.
   if (typeof op.timestamp === 'number' && op.timestamp > 100_000_000_000) {

@@ -1,5 +1,6 @@
 import { basicCredentials } from '../authorization-header.ts';
 import { type FakeReply, type FakeServer, startFakeServer } from '../fake-server.ts';
+import { isJsonObject } from '../json-value.ts';
 import {
   ATTRIBUTE_VALUE_MAX_BYTES,
   ATTRIBUTES_MAX_COUNT,
@@ -9,7 +10,6 @@ import {
   EVENT_DATA_MAX_BYTES,
   EVENT_NAME_MAX_BYTES,
   entityProblems,
-  isPlainObject,
   NAME_MAX_BYTES,
   type OperationProblem,
   valueBytes,
@@ -87,7 +87,7 @@ function siteOf(authorization: string | undefined, sites: CustomerioSite[]): Cus
 
 /** `PUT /api/v1/customers/{id}`: attributes at the top level; `created_at` Unix seconds; 32 KB per request. */
 function v1IdentifyProblems(body: unknown): OperationProblem[] {
-  if (!isPlainObject(body)) return [problem('invalid', '', 'the body must be a JSON object of attributes')];
+  if (!isJsonObject(body)) return [problem('invalid', '', 'the body must be a JSON object of attributes')];
   const problems: OperationProblem[] = [];
   const reserved = new Set(['_update', '_timestamp', 'cio_relationships']);
   const attributes = Object.entries(body).filter(([name]) => !reserved.has(name));
@@ -118,7 +118,7 @@ function v1IdentifyProblems(body: unknown): OperationProblem[] {
 
 /** `POST /api/v1/customers/{id}/events`: `{name (required), id?, type?, timestamp?, data?}`. */
 function v1EventProblems(body: unknown): OperationProblem[] {
-  if (!isPlainObject(body)) return [problem('invalid', '', 'the body must be a JSON object')];
+  if (!isJsonObject(body)) return [problem('invalid', '', 'the body must be a JSON object')];
   const problems: OperationProblem[] = [];
   const name = body.name;
   if (typeof name !== 'string' || name.trim() === '') {
@@ -137,7 +137,7 @@ function v1EventProblems(body: unknown): OperationProblem[] {
     problems.push(problem('invalid', 'timestamp', 'timestamp must be an integer of Unix seconds'));
   }
   if (body.data !== undefined) {
-    if (!isPlainObject(body.data)) problems.push(problem('invalid', 'data', 'data must be an object'));
+    if (!isJsonObject(body.data)) problems.push(problem('invalid', 'data', 'data must be an object'));
     else if (valueBytes(body.data) > EVENT_DATA_MAX_BYTES) {
       problems.push(problem('too_large', 'data', `event data is at most ${EVENT_DATA_MAX_BYTES} bytes`));
     }
@@ -161,7 +161,7 @@ function personIdProblems(raw: string): OperationProblem[] {
 
 /** The dedupe key of an event operation, when it has one. */
 function eventId(op: unknown): string | undefined {
-  if (!isPlainObject(op) || typeof op.id !== 'string') return undefined;
+  if (!isJsonObject(op) || typeof op.id !== 'string') return undefined;
   if (op.action !== undefined && op.action !== 'event' && op.action !== 'screen' && op.action !== 'page') {
     return undefined;
   }

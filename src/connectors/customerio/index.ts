@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { TransformedRequest } from '../../sandbox/index.ts';
 import type { Connector, ConnectorRegion, IdempotencySeed } from '../connector.ts';
-import { checkCustomerioRequest, endpointOf, isPlainObject } from './contract.ts';
+import { isJsonObject } from '../json-value.ts';
+import { checkCustomerioRequest, endpointOf } from './contract.ts';
 import { customerioManifest } from './manifest.ts';
 import { classifyCustomerioResponse } from './response-policy.ts';
 
@@ -43,7 +44,7 @@ export function deterministicEventId(seed: IdempotencySeed, index?: number): str
 
 /** Person and object events carry the dedupe `id`; an `id` the code set (even an odd one) is kept as it is. */
 function withEventId(op: unknown, seed: IdempotencySeed, index?: number): unknown {
-  if (!isPlainObject(op) || op.action !== 'event' || op.id !== undefined) return op;
+  if (!isJsonObject(op) || op.action !== 'event' || op.id !== undefined) return op;
   if (op.type !== 'person' && op.type !== 'object') return op;
   return { ...op, id: deterministicEventId(seed, index) };
 }
@@ -59,7 +60,7 @@ function prepareCustomerioRequest(request: TransformedRequest, seed: Idempotency
     const payload = withEventId(request.payload, seed);
     return payload === request.payload ? request : { ...request, payload };
   }
-  if (endpoint === 'batch' && isPlainObject(request.payload) && Array.isArray(request.payload.batch)) {
+  if (endpoint === 'batch' && isJsonObject(request.payload) && Array.isArray(request.payload.batch)) {
     const batch = request.payload.batch.map((op, index) => withEventId(op, seed, index));
     if (batch.every((op, index) => op === (request.payload as { batch: unknown[] }).batch[index]))
       return request;

@@ -1,5 +1,6 @@
 import type { TransformedRequest } from '../../sandbox/index.ts';
 import type { ConnectorRegion, ContractFinding } from '../connector.ts';
+import { isJsonObject, jsonByteLength } from '../json-value.ts';
 
 /**
  * DataFast's payments contract. destinations.md §4f: `POST https://datafa.st/api/v1/payments`, Bearer
@@ -44,17 +45,13 @@ export interface DatafastProblem {
   message: string;
 }
 
-export function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 const nonEmpty = (value: unknown): value is string => typeof value === 'string' && value.trim() !== '';
 
 export function paymentProblems(
   body: unknown,
   options: { requireVisitorId?: boolean } = {},
 ): DatafastProblem[] {
-  if (!isPlainObject(body)) {
+  if (!isJsonObject(body)) {
     return [
       { field: '', message: 'the body must be a JSON object like {"amount", "currency", "transaction_id"}' },
     ];
@@ -151,7 +148,7 @@ export function checkDatafastRequest(
       message: problem.message,
     });
   }
-  const bytes = Buffer.byteLength(JSON.stringify(request.payload) ?? '', 'utf8');
+  const bytes = jsonByteLength(request.payload);
   if (bytes > BODY_MAX_BYTES)
     findings.push({ field: 'payload', message: `the body is ${bytes} bytes; keep it under 64 KB` });
   return findings;

@@ -1,5 +1,6 @@
 import type { TransformedRequest } from '../../sandbox/index.ts';
 import type { ConnectorRegion, ContractFinding } from '../connector.ts';
+import { briefJson, isJsonObject } from '../json-value.ts';
 
 /**
  * Discord's Execute Webhook contract (shared/reference/destinations.md §3b; `discord/discord-api-docs`
@@ -33,16 +34,6 @@ export interface DiscordProblem {
   message: string;
 }
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function shown(value: unknown): string {
-  if (value === undefined) return 'missing';
-  const text = JSON.stringify(value) ?? String(value);
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
-}
-
 function length(value: unknown): number {
   return typeof value === 'string' ? [...value].length : 0;
 }
@@ -50,8 +41,8 @@ function length(value: unknown): number {
 function embedProblems(embed: unknown, field: string): { problems: DiscordProblem[]; chars: number } {
   const problems: DiscordProblem[] = [];
   const invalid = (at: string, message: string) => problems.push({ code: 50035, field: at, message });
-  if (!isPlainObject(embed)) {
-    invalid(field, `must be an embed object, not ${shown(embed)}: write { title, description, fields }`);
+  if (!isJsonObject(embed)) {
+    invalid(field, `must be an embed object, not ${briefJson(embed)}: write { title, description, fields }`);
     return { problems, chars: 0 };
   }
   let chars = 0;
@@ -60,7 +51,7 @@ function embedProblems(embed: unknown, field: string): { problems: DiscordProble
     if (typeof value !== 'string' || (required && value.trim() === '')) {
       invalid(
         at,
-        `must be a ${required ? 'non-empty ' : ''}string, not ${shown(value)}: set it or remove it`,
+        `must be a ${required ? 'non-empty ' : ''}string, not ${briefJson(value)}: set it or remove it`,
       );
       return;
     }
@@ -72,12 +63,12 @@ function embedProblems(embed: unknown, field: string): { problems: DiscordProble
   text(embed.title, `${field}.title`, EMBED_LIMITS.title);
   text(embed.description, `${field}.description`, EMBED_LIMITS.description);
   if (embed.footer !== undefined) {
-    if (!isPlainObject(embed.footer))
+    if (!isJsonObject(embed.footer))
       invalid(`${field}.footer`, 'must be { text }: write it as an object or remove it');
     else text(embed.footer.text, `${field}.footer.text`, EMBED_LIMITS['footer.text'], true);
   }
   if (embed.author !== undefined) {
-    if (!isPlainObject(embed.author))
+    if (!isJsonObject(embed.author))
       invalid(`${field}.author`, 'must be { name }: write it as an object or remove it');
     else text(embed.author.name, `${field}.author.name`, EMBED_LIMITS['author.name'], true);
   }
@@ -85,7 +76,7 @@ function embedProblems(embed: unknown, field: string): { problems: DiscordProble
     if (!Array.isArray(embed.fields)) {
       invalid(
         `${field}.fields`,
-        `must be an array of { name, value }, not ${shown(embed.fields)}: write [{ name, value }] or remove it`,
+        `must be an array of { name, value }, not ${briefJson(embed.fields)}: write [{ name, value }] or remove it`,
       );
     } else {
       if (embed.fields.length > MAX_FIELDS) {
@@ -96,8 +87,8 @@ function embedProblems(embed: unknown, field: string): { problems: DiscordProble
       }
       embed.fields.forEach((item, index) => {
         const at = `${field}.fields[${index}]`;
-        if (!isPlainObject(item)) {
-          invalid(at, `must be { name, value }, not ${shown(item)}: write it as an object`);
+        if (!isJsonObject(item)) {
+          invalid(at, `must be { name, value }, not ${briefJson(item)}: write it as an object`);
           return;
         }
         text(item.name, `${at}.name`, EMBED_LIMITS['fields.name'], true);
@@ -111,7 +102,7 @@ function embedProblems(embed: unknown, field: string): { problems: DiscordProble
   ) {
     invalid(
       `${field}.color`,
-      `must be an integer colour such as 0x2ecc71, not ${shown(embed.color)}: set it or remove it`,
+      `must be an integer colour such as 0x2ecc71, not ${briefJson(embed.color)}: set it or remove it`,
     );
   }
   if (
@@ -120,7 +111,7 @@ function embedProblems(embed: unknown, field: string): { problems: DiscordProble
   ) {
     invalid(
       `${field}.timestamp`,
-      `must be an ISO 8601 timestamp, not ${shown(embed.timestamp)}: pass webhook.payload.timestamp or remove it`,
+      `must be an ISO 8601 timestamp, not ${briefJson(embed.timestamp)}: pass webhook.payload.timestamp or remove it`,
     );
   }
   return { problems, chars };
@@ -128,12 +119,12 @@ function embedProblems(embed: unknown, field: string): { problems: DiscordProble
 
 /** Everything Discord would refuse in an Execute Webhook JSON body; `field` is dotted from `payload`. */
 export function discordPayloadProblems(payload: unknown): DiscordProblem[] {
-  if (!isPlainObject(payload)) {
+  if (!isJsonObject(payload)) {
     return [
       {
         code: 50035,
         field: 'payload',
-        message: `must be a JSON object, not ${shown(payload)}: build the message as { content, embeds }`,
+        message: `must be a JSON object, not ${briefJson(payload)}: build the message as { content, embeds }`,
       },
     ];
   }
@@ -144,7 +135,7 @@ export function discordPayloadProblems(payload: unknown): DiscordProblem[] {
       problems.push({
         code: 50035,
         field: 'payload.content',
-        message: `must be a string, not ${shown(content)}: set it or remove it`,
+        message: `must be a string, not ${briefJson(content)}: set it or remove it`,
       });
     } else if (length(content) > MAX_CONTENT) {
       problems.push({
@@ -160,7 +151,7 @@ export function discordPayloadProblems(payload: unknown): DiscordProblem[] {
       problems.push({
         code: 50035,
         field: 'payload.embeds',
-        message: `must be an array of embeds, not ${shown(embeds)}: write [{ title, description }]`,
+        message: `must be an array of embeds, not ${briefJson(embeds)}: write [{ title, description }]`,
       });
     } else {
       embedCount = embeds.length;
@@ -193,7 +184,7 @@ export function discordPayloadProblems(payload: unknown): DiscordProblem[] {
     problems.push({
       code: 50035,
       field: 'payload.username',
-      message: `must be 1 to ${MAX_USERNAME} characters, not ${shown(username)}: shorten it or remove it`,
+      message: `must be 1 to ${MAX_USERNAME} characters, not ${briefJson(username)}: shorten it or remove it`,
     });
   }
   const hasContent = typeof content === 'string' && content.trim() !== '';
@@ -219,7 +210,7 @@ export function checkDiscordRequest(request: TransformedRequest, region: Connect
   if (request.method !== 'POST') {
     findings.push({
       field: 'method',
-      message: `Discord's Execute Webhook only takes POST: write webhook.method = "POST" (not ${shown(request.method)})`,
+      message: `Discord's Execute Webhook only takes POST: write webhook.method = "POST" (not ${briefJson(request.method)})`,
     });
   }
   let url: URL | undefined;
@@ -228,7 +219,7 @@ export function checkDiscordRequest(request: TransformedRequest, region: Connect
   } catch {
     findings.push({
       field: 'url',
-      message: `${shown(request.url)} is not a URL: keep webhook.url, the webhook URL pasted on the card (${example})`,
+      message: `${briefJson(request.url)} is not a URL: keep webhook.url, the webhook URL pasted on the card (${example})`,
     });
   }
   if (url) {
@@ -241,7 +232,7 @@ export function checkDiscordRequest(request: TransformedRequest, region: Connect
     if (!DISCORD_PATH.test(url.pathname)) {
       findings.push({
         field: 'url',
-        message: `${shown(url.pathname)} is not a webhook path: paste the whole Webhook URL from Discord (${example}) on the card and keep webhook.url`,
+        message: `${briefJson(url.pathname)} is not a webhook path: paste the whole Webhook URL from Discord (${example}) on the card and keep webhook.url`,
       });
     }
   }

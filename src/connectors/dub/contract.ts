@@ -1,5 +1,6 @@
 import type { TransformedRequest } from '../../sandbox/index.ts';
 import type { ConnectorRegion, ContractFinding } from '../connector.ts';
+import { briefJson, isJsonObject, jsonByteLength } from '../json-value.ts';
 
 /**
  * Dub's `POST /track/sale` (shared/reference/destinations.md §4f: Bearer API key with `conversions.write`, the
@@ -14,31 +15,13 @@ import type { ConnectorRegion, ContractFinding } from '../connector.ts';
 export const DUB_MAX_BODY_BYTES = 4_500_000;
 const STRING_FIELDS = ['eventName', 'paymentProcessor', 'invoiceId', 'leadEventName', 'clickId'] as const;
 
-export function isJsonObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-export function byteLength(value: unknown): number {
-  try {
-    return Buffer.byteLength(JSON.stringify(value) ?? '', 'utf8');
-  } catch {
-    return Number.POSITIVE_INFINITY;
-  }
-}
-
-function shown(value: unknown): string {
-  if (value === undefined) return 'missing';
-  const text = JSON.stringify(value) ?? String(value);
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
-}
-
 /** What is wrong with a `/track/sale` body; shared with the fake. */
 export function saleProblems(payload: unknown): ContractFinding[] {
   if (!isJsonObject(payload)) {
     return [
       {
         field: 'payload',
-        message: `must be a JSON object, not ${shown(payload)}: write { customerExternalId, amount, currency, ... }`,
+        message: `must be a JSON object, not ${briefJson(payload)}: write { customerExternalId, amount, currency, ... }`,
       },
     ];
   }
@@ -47,14 +30,14 @@ export function saleProblems(payload: unknown): ContractFinding[] {
   if (typeof id !== 'string' || id.trim() === '') {
     findings.push({
       field: 'payload.customerExternalId',
-      message: `a sale needs the customer's external id as a non-empty string (it is ${shown(id)}): write data.customer.customer_id`,
+      message: `a sale needs the customer's external id as a non-empty string (it is ${briefJson(id)}): write data.customer.customer_id`,
     });
   }
   const amount = payload.amount;
   if (typeof amount !== 'number' || !Number.isSafeInteger(amount) || amount < 0) {
     findings.push({
       field: 'payload.amount',
-      message: `must be a non-negative integer in cents (it is ${shown(amount)}): write data.total_amount, not (x / 100).toFixed(2)`,
+      message: `must be a non-negative integer in cents (it is ${briefJson(amount)}): write data.total_amount, not (x / 100).toFixed(2)`,
     });
   }
   if (
@@ -63,7 +46,7 @@ export function saleProblems(payload: unknown): ContractFinding[] {
   ) {
     findings.push({
       field: 'payload.currency',
-      message: `must be a three-letter ISO 4217 code such as "usd" (it is ${shown(payload.currency)}): write String(data.currency).toLowerCase()`,
+      message: `must be a three-letter ISO 4217 code such as "usd" (it is ${briefJson(payload.currency)}): write String(data.currency).toLowerCase()`,
     });
   }
   for (const name of STRING_FIELDS) {
@@ -71,17 +54,17 @@ export function saleProblems(payload: unknown): ContractFinding[] {
     if (value !== undefined && value !== null && typeof value !== 'string') {
       findings.push({
         field: `payload.${name}`,
-        message: `must be a string, not ${shown(value)}: write a string or remove it`,
+        message: `must be a string, not ${briefJson(value)}: write a string or remove it`,
       });
     }
   }
   if (payload.metadata !== undefined && payload.metadata !== null && !isJsonObject(payload.metadata)) {
     findings.push({
       field: 'payload.metadata',
-      message: `must be a JSON object, not ${shown(payload.metadata)}: write { ... } or remove it`,
+      message: `must be a JSON object, not ${briefJson(payload.metadata)}: write { ... } or remove it`,
     });
   }
-  const size = byteLength(payload);
+  const size = jsonByteLength(payload);
   if (size > DUB_MAX_BODY_BYTES) {
     findings.push({
       field: 'payload',
@@ -102,7 +85,7 @@ export function checkDubRequest(request: TransformedRequest, region: ConnectorRe
   if (request.method !== 'POST') {
     findings.push({
       field: 'method',
-      message: `Dub's /track/sale takes POST: write webhook.method = "POST" (not ${shown(request.method)})`,
+      message: `Dub's /track/sale takes POST: write webhook.method = "POST" (not ${briefJson(request.method)})`,
     });
   }
   let url: URL | undefined;
@@ -111,7 +94,7 @@ export function checkDubRequest(request: TransformedRequest, region: ConnectorRe
   } catch {
     findings.push({
       field: 'url',
-      message: `${shown(request.url)} is not a URL: write webhook.url = "${expected}"`,
+      message: `${briefJson(request.url)} is not a URL: write webhook.url = "${expected}"`,
     });
   }
   if (url) {
@@ -130,7 +113,7 @@ export function checkDubRequest(request: TransformedRequest, region: ConnectorRe
     if (url.pathname !== '/track/sale') {
       findings.push({
         field: 'url',
-        message: `this card tracks sales: ${shown(url.pathname)} is not /track/sale. Write webhook.url = "${expected}" (or skip the event with webhook.cancel = true)`,
+        message: `this card tracks sales: ${briefJson(url.pathname)} is not /track/sale. Write webhook.url = "${expected}" (or skip the event with webhook.cancel = true)`,
       });
     }
   }

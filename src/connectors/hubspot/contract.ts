@@ -1,5 +1,6 @@
 import type { TransformedRequest } from '../../sandbox/index.ts';
 import type { ConnectorRegion, ContractFinding } from '../connector.ts';
+import { isJsonObject } from '../json-value.ts';
 
 /**
  * HubSpot's CRM v3 objects contract, for the endpoints the Dodo card uses (shared/reference/destinations.md §4a).
@@ -44,10 +45,6 @@ export interface PropertyProblem {
   message: string;
 }
 
-export function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 const EMAIL = /^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/;
 
 function filled(value: unknown): boolean {
@@ -61,11 +58,11 @@ export function propertiesProblems(
   mode: 'create' | 'update',
   prefix = 'payload',
 ): PropertyProblem[] {
-  if (!isPlainObject(body)) {
+  if (!isJsonObject(body)) {
     return [{ field: prefix, message: `the body must be a JSON object: write {"properties": {…}}` }];
   }
   const properties = body.properties;
-  if (!isPlainObject(properties)) {
+  if (!isJsonObject(properties)) {
     return [
       {
         field: `${prefix}.properties`,
@@ -129,7 +126,7 @@ export function propertiesProblems(
 
 /** `{"inputs":[{"idProperty":"email","id":"a@b.com","properties":{…}}]}` */
 export function upsertProblems(body: unknown): PropertyProblem[] {
-  if (!isPlainObject(body) || !Array.isArray(body.inputs) || body.inputs.length === 0) {
+  if (!isJsonObject(body) || !Array.isArray(body.inputs) || body.inputs.length === 0) {
     return [
       {
         field: 'payload.inputs',
@@ -148,7 +145,7 @@ export function upsertProblems(body: unknown): PropertyProblem[] {
   }
   return body.inputs.flatMap((input, index) => {
     const prefix = `payload.inputs[${index}]`;
-    if (!isPlainObject(input))
+    if (!isJsonObject(input))
       return [{ field: prefix, message: `${prefix} must be an object with id and properties` }];
     const problems: PropertyProblem[] = [];
     if (!filled(input.id) || typeof input.id !== 'string') {

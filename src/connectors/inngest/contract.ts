@@ -1,5 +1,6 @@
 import type { TransformedRequest } from '../../sandbox/index.ts';
 import type { ConnectorRegion, ContractFinding } from '../connector.ts';
+import { briefJson, isJsonObject, jsonByteLength } from '../json-value.ts';
 
 /**
  * Inngest's event API (shared/reference/destinations.md §3e), checked before anything is sent:
@@ -17,59 +18,41 @@ export const INNGEST_MAX_EVENTS = 512;
 const MIN_TS_MS = 100_000_000_000;
 export const INNGEST_PATH = /^\/e\/([^/]+)$/;
 
-export function isJsonObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-export function byteLength(value: unknown): number {
-  try {
-    return Buffer.byteLength(JSON.stringify(value) ?? '', 'utf8');
-  } catch {
-    return Number.POSITIVE_INFINITY;
-  }
-}
-
-function shown(value: unknown): string {
-  if (value === undefined) return 'missing';
-  const text = JSON.stringify(value) ?? String(value);
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
-}
-
 /** What is wrong with one event; `prefix` is where it sits (`payload`, `payload[2]`). Shared with the fake. */
 export function eventProblems(event: unknown, prefix: string): ContractFinding[] {
   const findings: ContractFinding[] = [];
   if (!isJsonObject(event)) {
-    return [{ field: prefix, message: `must be an event object { name, data }, not ${shown(event)}` }];
+    return [{ field: prefix, message: `must be an event object { name, data }, not ${briefJson(event)}` }];
   }
   if (typeof event.name !== 'string' || event.name.trim() === '') {
     findings.push({
       field: `${prefix}.name`,
-      message: `an event needs a name (it is ${shown(event.name)}): write a non-empty string such as "dodo/payment.succeeded"`,
+      message: `an event needs a name (it is ${briefJson(event.name)}): write a non-empty string such as "dodo/payment.succeeded"`,
     });
   }
   if (!isJsonObject(event.data)) {
     findings.push({
       field: `${prefix}.data`,
-      message: `an event needs data as a JSON object (it is ${shown(event.data)}): write data: { ... }`,
+      message: `an event needs data as a JSON object (it is ${briefJson(event.data)}): write data: { ... }`,
     });
   }
   if (event.user !== undefined && !isJsonObject(event.user)) {
     findings.push({
       field: `${prefix}.user`,
-      message: `must be a JSON object, not ${shown(event.user)}: write { ... } or remove it`,
+      message: `must be a JSON object, not ${briefJson(event.user)}: write { ... } or remove it`,
     });
   }
   if (event.id !== undefined && (typeof event.id !== 'string' || event.id === '')) {
     findings.push({
       field: `${prefix}.id`,
-      message: `must be a non-empty string (it is ${shown(event.id)}): remove it and Switchyard sets a deterministic one`,
+      message: `must be a non-empty string (it is ${briefJson(event.id)}): remove it and Switchyard sets a deterministic one`,
     });
   }
   if (event.ts !== undefined) {
     if (typeof event.ts !== 'number' || !Number.isSafeInteger(event.ts) || event.ts < 0) {
       findings.push({
         field: `${prefix}.ts`,
-        message: `must be an integer of Unix milliseconds (it is ${shown(event.ts)}): write Date.parse(webhook.payload.timestamp), or remove it`,
+        message: `must be an integer of Unix milliseconds (it is ${briefJson(event.ts)}): write Date.parse(webhook.payload.timestamp), or remove it`,
       });
     } else if (event.ts < MIN_TS_MS) {
       findings.push({
@@ -81,10 +64,10 @@ export function eventProblems(event: unknown, prefix: string): ContractFinding[]
   if (event.v !== undefined && typeof event.v !== 'string') {
     findings.push({
       field: `${prefix}.v`,
-      message: `must be a string version such as "2025-08-01.1", not ${shown(event.v)}`,
+      message: `must be a string version such as "2025-08-01.1", not ${briefJson(event.v)}`,
     });
   }
-  const size = byteLength(event);
+  const size = jsonByteLength(event);
   if (size > INNGEST_MAX_EVENT_BYTES) {
     findings.push({
       field: prefix,
@@ -124,7 +107,7 @@ export function checkInngestRequest(request: TransformedRequest, region: Connect
   if (request.method !== 'POST') {
     findings.push({
       field: 'method',
-      message: `Inngest's event API takes POST: write webhook.method = "POST" (not ${shown(request.method)})`,
+      message: `Inngest's event API takes POST: write webhook.method = "POST" (not ${briefJson(request.method)})`,
     });
   }
   let url: URL | undefined;
@@ -133,7 +116,7 @@ export function checkInngestRequest(request: TransformedRequest, region: Connect
   } catch {
     findings.push({
       field: 'url',
-      message: `${shown(request.url)} is not a URL: keep webhook.url as pasted, https://${host}/e/{EVENT_KEY}`,
+      message: `${briefJson(request.url)} is not a URL: keep webhook.url as pasted, https://${host}/e/{EVENT_KEY}`,
     });
   }
   if (url) {
@@ -154,7 +137,7 @@ export function checkInngestRequest(request: TransformedRequest, region: Connect
     if (key === undefined) {
       findings.push({
         field: 'url',
-        message: `${shown(url.pathname)} is not an event URL: write ${expected}, with the key from Manage → Event Keys`,
+        message: `${briefJson(url.pathname)} is not an event URL: write ${expected}, with the key from Manage → Event Keys`,
       });
     }
   }

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { TransformedRequest } from '../../sandbox/index.ts';
 import type { Connector, IdempotencySeed } from '../connector.ts';
-import { checkInngestRequest, isJsonObject } from './contract.ts';
+import { isJsonObject } from '../json-value.ts';
+import { checkInngestRequest } from './contract.ts';
 import { inngestManifest } from './manifest.ts';
 import { classifyInngestResponse } from './response-policy.ts';
 

@@ -1,5 +1,6 @@
 import type { TransformedRequest } from '../../sandbox/index.ts';
 import type { ConnectorRegion, ContractFinding } from '../connector.ts';
+import { isJsonObject, jsonByteLength } from '../json-value.ts';
 
 /**
  * Keplars' send contract. destinations.md §4f has nothing beyond the Dodo sample; the Dodo page
@@ -26,10 +27,6 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 export interface KeplarsProblem {
   field: string;
   message: string;
-}
-
-export function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 const nonEmpty = (value: unknown): value is string => typeof value === 'string' && value.trim() !== '';
@@ -68,7 +65,7 @@ function addressProblems(value: unknown, field: string, required: boolean): Kepl
 }
 
 export function sendProblems(body: unknown): KeplarsProblem[] {
-  if (!isPlainObject(body)) {
+  if (!isJsonObject(body)) {
     return [
       { field: '', message: 'the body must be a JSON object like {"to": [..], "from", "subject", "body"}' },
     ];
@@ -95,7 +92,7 @@ export function sendProblems(body: unknown): KeplarsProblem[] {
         });
       }
     }
-    if (body.params !== undefined && !isPlainObject(body.params)) {
+    if (body.params !== undefined && !isJsonObject(body.params)) {
       problems.push({ field: 'params', message: 'params must be an object of template variables' });
     }
   } else {
@@ -139,7 +136,7 @@ export function checkKeplarsRequest(request: TransformedRequest, region: Connect
       message: problem.message,
     });
   }
-  const bytes = Buffer.byteLength(JSON.stringify(request.payload) ?? '', 'utf8');
+  const bytes = jsonByteLength(request.payload);
   if (bytes > BODY_MAX_BYTES)
     findings.push({ field: 'payload', message: `the body is ${bytes} bytes; keep it under 1 MB` });
   return findings;

@@ -1,5 +1,6 @@
 import type { TransformedRequest } from '../../sandbox/index.ts';
 import type { ConnectorRegion, ContractFinding } from '../connector.ts';
+import { isJsonObject, jsonByteLength } from '../json-value.ts';
 
 /**
  * Loops' API contract (shared/reference/destinations.md §4e, from loops.so/docs and the vendor OpenAPI 1.21.6).
@@ -25,10 +26,6 @@ export interface LoopsProblem {
   message: string;
 }
 
-export function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 function nonEmpty(value: unknown): value is string {
   return typeof value === 'string' && value.trim() !== '';
 }
@@ -44,14 +41,14 @@ function longValues(value: unknown, field: string, out: LoopsProblem[]): void {
     }
   } else if (Array.isArray(value)) {
     for (const [index, item] of value.entries()) longValues(item, `${field}[${index}]`, out);
-  } else if (isPlainObject(value)) {
+  } else if (isJsonObject(value)) {
     for (const [key, item] of Object.entries(value)) longValues(item, field ? `${field}.${key}` : key, out);
   }
 }
 
 /** `POST /v1/events/send`: `eventName` (no ":") and `email` and/or `userId`; flat `eventProperties`. */
 export function eventProblems(body: unknown): LoopsProblem[] {
-  if (!isPlainObject(body)) {
+  if (!isJsonObject(body)) {
     return [
       { field: '', message: 'the body must be a JSON object like {"email", "eventName", "eventProperties"}' },
     ];
@@ -75,7 +72,7 @@ export function eventProblems(body: unknown): LoopsProblem[] {
     });
   }
   if (body.eventProperties !== undefined) {
-    if (!isPlainObject(body.eventProperties)) {
+    if (!isJsonObject(body.eventProperties)) {
       problems.push({
         field: 'eventProperties',
         message: 'eventProperties must be an object of string, number or boolean values',
@@ -93,7 +90,7 @@ export function eventProblems(body: unknown): LoopsProblem[] {
   }
   if (body.mailingLists !== undefined) {
     const lists = body.mailingLists;
-    if (!isPlainObject(lists) || Object.values(lists).some((v) => typeof v !== 'boolean')) {
+    if (!isJsonObject(lists) || Object.values(lists).some((v) => typeof v !== 'boolean')) {
       problems.push({
         field: 'mailingLists',
         message: 'mailingLists must be an object of {listId: true|false}',
@@ -117,7 +114,7 @@ export function eventProblems(body: unknown): LoopsProblem[] {
 
 /** `POST /v1/transactional`: `transactionalId` and `email`; `dataVariables` an object. */
 export function transactionalProblems(body: unknown): LoopsProblem[] {
-  if (!isPlainObject(body)) {
+  if (!isJsonObject(body)) {
     return [
       {
         field: '',
@@ -134,7 +131,7 @@ export function transactionalProblems(body: unknown): LoopsProblem[] {
   }
   if (!nonEmpty(body.email))
     problems.push({ field: 'email', message: 'email is required: the recipient address' });
-  if (body.dataVariables !== undefined && !isPlainObject(body.dataVariables)) {
+  if (body.dataVariables !== undefined && !isJsonObject(body.dataVariables)) {
     problems.push({ field: 'dataVariables', message: 'dataVariables must be an object' });
   }
   longValues(body, '', problems);
@@ -196,7 +193,7 @@ export function checkLoopsRequest(request: TransformedRequest, region: Connector
       message: problem.message,
     });
   }
-  const bytes = Buffer.byteLength(JSON.stringify(request.payload) ?? '', 'utf8');
+  const bytes = jsonByteLength(request.payload);
   if (bytes > BODY_MAX_BYTES) {
     findings.push({ field: 'payload', message: `the body is ${bytes} bytes; Loops takes at most 4 MB` });
   }

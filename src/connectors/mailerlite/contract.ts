@@ -1,5 +1,6 @@
 import type { TransformedRequest } from '../../sandbox/index.ts';
 import type { ConnectorRegion, ContractFinding } from '../connector.ts';
+import { isJsonObject, jsonByteLength } from '../json-value.ts';
 
 /**
  * MailerLite's API contract. destinations.md §4f has nothing beyond the Dodo sample (`POST /api/subscribers`,
@@ -22,10 +23,6 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 /** `field` → messages, the shape of MailerLite's 422 `errors`. */
 export type MailerliteErrors = Record<string, string[]>;
-
-export function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 export type Route = { kind: 'create' } | { kind: 'update'; subscriber: string };
 
@@ -53,7 +50,7 @@ export function subscriberErrors(route: Route, body: unknown): MailerliteErrors 
       "the path must end with the subscriber's email (URL-encoded) or id, e.g. /api/subscribers/ada%40example.com",
     );
   }
-  if (!isPlainObject(body)) {
+  if (!isJsonObject(body)) {
     add('body', 'the body must be a JSON object like {"email", "fields", "groups"}');
     return errors;
   }
@@ -62,7 +59,7 @@ export function subscriberErrors(route: Route, body: unknown): MailerliteErrors 
     else if (!EMAIL.test(body.email)) add('email', 'The email must be a valid email address.');
   }
   if (body.fields !== undefined) {
-    if (!isPlainObject(body.fields)) add('fields', 'fields must be an object of {field_key: value}');
+    if (!isJsonObject(body.fields)) add('fields', 'fields must be an object of {field_key: value}');
     else {
       for (const [key, value] of Object.entries(body.fields)) {
         if (value !== null && typeof value !== 'string' && typeof value !== 'number') {
@@ -118,7 +115,7 @@ export function checkMailerliteRequest(
       message: messages.join('; '),
     });
   }
-  const bytes = Buffer.byteLength(JSON.stringify(request.payload) ?? '', 'utf8');
+  const bytes = jsonByteLength(request.payload);
   if (bytes > BODY_MAX_BYTES)
     findings.push({ field: 'payload', message: `the body is ${bytes} bytes; keep it under 1 MB` });
   return findings;

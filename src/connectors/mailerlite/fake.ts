@@ -1,7 +1,8 @@
 import { bearerToken } from '../authorization-header.ts';
 import { type FakeReply, type FakeServer, startFakeServer } from '../fake-server.ts';
+import { isJsonObject } from '../json-value.ts';
 import { RateWindow } from '../rate-window.ts';
-import { BODY_MAX_BYTES, isPlainObject, routeOf, subscriberErrors } from './contract.ts';
+import { BODY_MAX_BYTES, routeOf, subscriberErrors } from './contract.ts';
 
 /** One request the fake MailerLite API accepted. */
 export interface AcceptedCall {
@@ -113,7 +114,7 @@ export async function startMailerliteFake(options: MailerliteFakeOptions): Promi
         fields: {},
         groups: [],
       };
-      if (isPlainObject(input.fields)) Object.assign(subscriber.fields, input.fields);
+      if (isJsonObject(input.fields)) Object.assign(subscriber.fields, input.fields);
       if (Array.isArray(input.groups))
         subscriber.groups = [...new Set([...subscriber.groups, ...(input.groups as string[])])];
       if (typeof input.status === 'string') subscriber.status = input.status;

@@ -1,5 +1,6 @@
 import type { TransformedRequest } from '../../sandbox/index.ts';
 import type { ConnectorRegion, ContractFinding } from '../connector.ts';
+import { briefJson, isJsonObject, jsonByteLength } from '../json-value.ts';
 
 /**
  * n8n's Webhook node (shared/reference/destinations.md §3g): the pasted URL, POST, flat JSON. No further contract is
@@ -16,24 +17,6 @@ import type { ConnectorRegion, ContractFinding } from '../connector.ts';
  */
 export const N8N_MAX_BODY_BYTES = 16 * 1024 * 1024;
 
-export function isJsonObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-export function byteLength(value: unknown): number {
-  try {
-    return Buffer.byteLength(JSON.stringify(value) ?? '', 'utf8');
-  } catch {
-    return Number.POSITIVE_INFINITY;
-  }
-}
-
-function shown(value: unknown): string {
-  if (value === undefined) return 'missing';
-  const text = JSON.stringify(value) ?? String(value);
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
-}
-
 /**
  * What the merchant's n8n Webhook node would refuse in this request.
  * @returns one finding per problem, naming the field and what to write instead
@@ -43,7 +26,7 @@ export function checkN8nRequest(request: TransformedRequest, _region: ConnectorR
   if (request.method !== 'POST') {
     findings.push({
       field: 'method',
-      message: `the card's Webhook node listens for POST: write webhook.method = "POST" (not ${shown(request.method)}), or change the node's HTTP Method`,
+      message: `the card's Webhook node listens for POST: write webhook.method = "POST" (not ${briefJson(request.method)}), or change the node's HTTP Method`,
     });
   }
   let url: URL | undefined;
@@ -52,7 +35,7 @@ export function checkN8nRequest(request: TransformedRequest, _region: ConnectorR
   } catch {
     findings.push({
       field: 'url',
-      message: `${shown(request.url)} is not a URL: keep webhook.url as it is (the Webhook node's Production URL)`,
+      message: `${briefJson(request.url)} is not a URL: keep webhook.url as it is (the Webhook node's Production URL)`,
     });
   }
   if (url) {
@@ -79,11 +62,11 @@ export function checkN8nRequest(request: TransformedRequest, _region: ConnectorR
   if (!isJsonObject(payload)) {
     findings.push({
       field: 'payload',
-      message: `must be a JSON object, not ${shown(payload)}: write webhook.payload = { event: ..., ... }`,
+      message: `must be a JSON object, not ${briefJson(payload)}: write webhook.payload = { event: ..., ... }`,
     });
     return findings;
   }
-  const size = byteLength(payload);
+  const size = jsonByteLength(payload);
   if (size > N8N_MAX_BODY_BYTES) {
     findings.push({
       field: 'payload',

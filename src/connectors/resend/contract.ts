@@ -1,5 +1,6 @@
 import type { TransformedRequest } from '../../sandbox/index.ts';
 import type { ConnectorRegion, ContractFinding } from '../connector.ts';
+import { isJsonObject, jsonByteLength } from '../json-value.ts';
 
 /**
  * Resend's Send Email contract (shared/reference/destinations.md §4c). The same rules serve `checkResendRequest`
@@ -24,10 +25,6 @@ export const MAX_BODY_BYTES = 40 * 1024 * 1024;
 export interface EmailProblem {
   field: string;
   message: string;
-}
-
-export function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** `a@b.co` or `Name <a@b.co>`. */
@@ -69,7 +66,7 @@ function nonEmptyString(value: unknown): value is string {
 /** What Resend refuses in one email (`POST /emails`, or one item of a batch). */
 export function emailProblems(email: unknown, prefix = '', inBatch = false): EmailProblem[] {
   const at = (field: string) => (prefix === '' ? field : `${prefix}.${field}`);
-  if (!isPlainObject(email)) {
+  if (!isJsonObject(email)) {
     return [
       {
         field: prefix || 'payload',
@@ -112,7 +109,7 @@ export function emailProblems(email: unknown, prefix = '', inBatch = false): Ema
       Array.isArray(tags) &&
       tags.every(
         (tag) =>
-          isPlainObject(tag) &&
+          isJsonObject(tag) &&
           typeof tag.name === 'string' &&
           /^[A-Za-z0-9_-]{1,256}$/.test(tag.name) &&
           typeof tag.value === 'string' &&
@@ -209,7 +206,7 @@ export function checkResendRequest(request: TransformedRequest, region: Connecto
   if (keyProblem)
     findings.push({ field: 'headers.idempotency-key', message: `${keyProblem}: shorten it or remove it` });
   findings.push(...bodyProblems(url.pathname, request.payload));
-  const bytes = Buffer.byteLength(JSON.stringify(request.payload) ?? '');
+  const bytes = jsonByteLength(request.payload);
   if (bytes > MAX_BODY_BYTES) {
     findings.push({
       field: 'payload',

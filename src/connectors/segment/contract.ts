@@ -1,5 +1,6 @@
 import type { TransformedRequest } from '../../sandbox/index.ts';
 import type { ConnectorRegion, ContractFinding } from '../connector.ts';
+import { briefJson, isJsonObject, jsonByteLength } from '../json-value.ts';
 
 /**
  * Segment's HTTP Tracking API contract (shared/reference/destinations.md §1), checked before anything is sent:
@@ -37,10 +38,6 @@ const OBJECT_FIELDS = ['properties', 'traits', 'context', 'integrations'] as con
 
 type JsonObject = Record<string, unknown>;
 
-export function isJsonObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 function isNonEmptyString(value: unknown): value is string {
   return typeof value === 'string' && value.trim() !== '';
 }
@@ -61,22 +58,8 @@ export function isIso8601(value: unknown): boolean {
   return true;
 }
 
-export function byteLength(value: unknown): number {
-  try {
-    return Buffer.byteLength(JSON.stringify(value) ?? '', 'utf8');
-  } catch {
-    return Number.POSITIVE_INFINITY;
-  }
-}
-
 function kb(bytes: number): string {
   return `${(bytes / 1024).toFixed(1)} KB`;
-}
-
-function shown(value: unknown): string {
-  if (value === undefined) return 'missing';
-  const text = JSON.stringify(value) ?? String(value);
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 
 function checkUrl(
@@ -91,7 +74,7 @@ function checkUrl(
   } catch {
     findings.push({
       field: 'url',
-      message: `${shown(raw)} is not a URL: write https://${host}/v1/track (or another Segment endpoint)`,
+      message: `${briefJson(raw)} is not a URL: write https://${host}/v1/track (or another Segment endpoint)`,
     });
     return undefined;
   }
@@ -131,7 +114,7 @@ function checkUrl(
       message:
         url.pathname === '/v1/import'
           ? `/v1/import is a legacy alias of the batch endpoint: write https://${host}/v1/batch instead`
-          : `Segment has no endpoint ${shown(url.pathname)}: write https://${host} followed by one of ${paths}`,
+          : `Segment has no endpoint ${briefJson(url.pathname)}: write https://${host} followed by one of ${paths}`,
     });
   }
   return kind;
@@ -143,7 +126,7 @@ function checkHeaders(headers: Record<string, string>, findings: ContractFinding
     if (lower === 'content-type' && value.split(';')[0]!.trim().toLowerCase() !== 'application/json') {
       findings.push({
         field: `headers.${lower}`,
-        message: `Segment requires Content-Type: application/json, not ${shown(value)}: remove the header or write application/json`,
+        message: `Segment requires Content-Type: application/json, not ${briefJson(value)}: remove the header or write application/json`,
       });
     }
     if (lower === 'authorization') {
@@ -167,7 +150,7 @@ function checkCall(call: JsonObject, type: SegmentCallType, prefix: string, find
       if (!isNonEmptyString(call[name])) {
         findings.push({
           field: field(name),
-          message: `an alias call needs ${name} as a non-empty string (it is ${shown(call[name])}): set ${field(name)} to the ${name === 'previousId' ? 'old' : 'new'} id; ${drops} otherwise`,
+          message: `an alias call needs ${name} as a non-empty string (it is ${briefJson(call[name])}): set ${field(name)} to the ${name === 'previousId' ? 'old' : 'new'} id; ${drops} otherwise`,
         });
       }
     }
@@ -177,13 +160,13 @@ function checkCall(call: JsonObject, type: SegmentCallType, prefix: string, find
     if (hasUser && !isNonEmptyString(call.userId)) {
       findings.push({
         field: field('userId'),
-        message: `must be a non-empty string, not ${shown(call.userId)}: set it to the customer's id (e.g. data.customer.customer_id)`,
+        message: `must be a non-empty string, not ${briefJson(call.userId)}: set it to the customer's id (e.g. data.customer.customer_id)`,
       });
     }
     if (hasAnonymous && !isNonEmptyString(call.anonymousId)) {
       findings.push({
         field: field('anonymousId'),
-        message: `must be a non-empty string, not ${shown(call.anonymousId)}: set it or remove it and set ${field('userId')}`,
+        message: `must be a non-empty string, not ${briefJson(call.anonymousId)}: set it or remove it and set ${field('userId')}`,
       });
     }
     if (!hasUser && !hasAnonymous) {
@@ -196,20 +179,20 @@ function checkCall(call: JsonObject, type: SegmentCallType, prefix: string, find
   if (type === 'track' && !isNonEmptyString(call.event)) {
     findings.push({
       field: field('event'),
-      message: `a track call needs an event name (it is ${shown(call.event)}): set ${field('event')} to a non-empty string such as "Payment Completed"; ${drops} otherwise`,
+      message: `a track call needs an event name (it is ${briefJson(call.event)}): set ${field('event')} to a non-empty string such as "Payment Completed"; ${drops} otherwise`,
     });
   }
   if (type === 'group' && !isNonEmptyString(call.groupId)) {
     findings.push({
       field: field('groupId'),
-      message: `a group call needs groupId (it is ${shown(call.groupId)}): set ${field('groupId')} to the group's id as a non-empty string`,
+      message: `a group call needs groupId (it is ${briefJson(call.groupId)}): set ${field('groupId')} to the group's id as a non-empty string`,
     });
   }
   if (call.messageId !== undefined) {
     if (!isNonEmptyString(call.messageId) || call.messageId.length > MAX_MESSAGE_ID_LENGTH) {
       findings.push({
         field: field('messageId'),
-        message: `must be a non-empty string under 100 characters (it is ${shown(call.messageId)}): shorten it, or remove it and Switchyard sets a deterministic one`,
+        message: `must be a non-empty string under 100 characters (it is ${briefJson(call.messageId)}): shorten it, or remove it and Switchyard sets a deterministic one`,
       });
     }
   }
@@ -217,7 +200,7 @@ function checkCall(call: JsonObject, type: SegmentCallType, prefix: string, find
     if (call[name] !== undefined && !isIso8601(call[name])) {
       findings.push({
         field: field(name),
-        message: `must be an ISO 8601 date-time string such as "2025-08-04T05:30:45.182Z", not ${shown(call[name])}: pass the envelope's timestamp, or remove it and Segment stamps the call`,
+        message: `must be an ISO 8601 date-time string such as "2025-08-04T05:30:45.182Z", not ${briefJson(call[name])}: pass the envelope's timestamp, or remove it and Segment stamps the call`,
       });
     }
   }
@@ -225,7 +208,7 @@ function checkCall(call: JsonObject, type: SegmentCallType, prefix: string, find
     if (call[name] !== undefined && !isJsonObject(call[name])) {
       findings.push({
         field: field(name),
-        message: `must be a JSON object, not ${shown(call[name])}: write { ... } or remove it`,
+        message: `must be a JSON object, not ${briefJson(call[name])}: write { ... } or remove it`,
       });
     }
   }
@@ -236,7 +219,7 @@ function checkBatch(payload: JsonObject, findings: ContractFinding[]) {
   if (!Array.isArray(batch)) {
     findings.push({
       field: 'payload.batch',
-      message: `a batch call needs payload.batch as an array of calls, each with a type (it is ${shown(batch)})`,
+      message: `a batch call needs payload.batch as an array of calls, each with a type (it is ${briefJson(batch)})`,
     });
     return;
   }
@@ -256,14 +239,14 @@ function checkBatch(payload: JsonObject, findings: ContractFinding[]) {
     if (payload[name] !== undefined && !isJsonObject(payload[name])) {
       findings.push({
         field: `payload.${name}`,
-        message: `must be a JSON object, not ${shown(payload[name])}: write { ... } or remove it`,
+        message: `must be a JSON object, not ${briefJson(payload[name])}: write { ... } or remove it`,
       });
     }
   }
   if (payload.sentAt !== undefined && !isIso8601(payload.sentAt)) {
     findings.push({
       field: 'payload.sentAt',
-      message: `must be an ISO 8601 date-time string, not ${shown(payload.sentAt)}: remove it`,
+      message: `must be an ISO 8601 date-time string, not ${briefJson(payload.sentAt)}: remove it`,
     });
   }
   let brokenItems = 0;
@@ -274,16 +257,16 @@ function checkBatch(payload: JsonObject, findings: ContractFinding[]) {
     if (!isJsonObject(item)) {
       itemFindings.push({
         field: prefix,
-        message: `write a call object with a type here, not ${shown(item)}`,
+        message: `write a call object with a type here, not ${briefJson(item)}`,
       });
     } else if (!SEGMENT_CALL_TYPES.includes(item.type as SegmentCallType)) {
       itemFindings.push({
         field: `${prefix}.type`,
-        message: `must be one of ${SEGMENT_CALL_TYPES.join(', ')} (it is ${shown(item.type)}): set the call's type`,
+        message: `must be one of ${SEGMENT_CALL_TYPES.join(', ')} (it is ${briefJson(item.type)}): set the call's type`,
       });
     } else {
       checkCall(item, item.type as SegmentCallType, prefix, itemFindings);
-      const size = byteLength(item);
+      const size = jsonByteLength(item);
       if (size > MAX_CALL_BYTES) {
         itemFindings.push({
           field: prefix,
@@ -302,7 +285,7 @@ function checkBatch(payload: JsonObject, findings: ContractFinding[]) {
       message: `${unreported} more calls have problems like the ones above; fix those first`,
     });
   }
-  const size = byteLength(payload);
+  const size = jsonByteLength(payload);
   if (size > MAX_BATCH_BYTES) {
     findings.push({
       field: 'payload',
@@ -320,7 +303,7 @@ export function checkSegmentRequest(request: TransformedRequest, region: Connect
   if (request.method !== 'POST') {
     findings.push({
       field: 'method',
-      message: `Segment's Tracking API only takes POST: write webhook.method = "POST" (not ${shown(request.method)})`,
+      message: `Segment's Tracking API only takes POST: write webhook.method = "POST" (not ${briefJson(request.method)})`,
     });
   }
   const kind = checkUrl(request.url, region, findings);
@@ -329,7 +312,7 @@ export function checkSegmentRequest(request: TransformedRequest, region: Connect
   if (!isJsonObject(payload)) {
     findings.push({
       field: 'payload',
-      message: `must be a JSON object, not ${shown(payload)}: build the call as { userId, event, properties, ... }`,
+      message: `must be a JSON object, not ${briefJson(payload)}: build the call as { userId, event, properties, ... }`,
     });
     return findings;
   }
@@ -348,12 +331,12 @@ export function checkSegmentRequest(request: TransformedRequest, region: Connect
     findings.push({
       field: 'payload.type',
       message: SEGMENT_CALL_TYPES.includes(payload.type as SegmentCallType)
-        ? `is ${shown(payload.type)} but the URL is the ${kind} endpoint: remove payload.type, or post to /v1/${payload.type as string}`
-        : `is ${shown(payload.type)} but the URL is the ${kind} endpoint: remove payload.type`,
+        ? `is ${briefJson(payload.type)} but the URL is the ${kind} endpoint: remove payload.type, or post to /v1/${payload.type as string}`
+        : `is ${briefJson(payload.type)} but the URL is the ${kind} endpoint: remove payload.type`,
     });
   }
   checkCall(payload, kind, 'payload', findings);
-  const size = byteLength(payload);
+  const size = jsonByteLength(payload);
   if (size > MAX_CALL_BYTES) {
     findings.push({
       field: 'payload',

@@ -1,9 +1,9 @@
 import { basicCredentials } from '../authorization-header.ts';
 import { type FakeServer, refuse, startFakeServer } from '../fake-server.ts';
+import { isJsonObject } from '../json-value.ts';
 import { RateWindow } from '../rate-window.ts';
 import {
   isIso8601,
-  isJsonObject,
   MAX_BATCH_BYTES,
   MAX_BATCH_ITEMS,
   MAX_CALL_BYTES,

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { TransformedRequest } from '../../sandbox/index.ts';
 import type { Connector, IdempotencySeed } from '../connector.ts';
-import { checkSegmentRequest, isJsonObject } from './contract.ts';
+import { isJsonObject } from '../json-value.ts';
+import { checkSegmentRequest } from './contract.ts';
 import { segmentManifest } from './manifest.ts';
 import { classifySegmentResponse } from './response-policy.ts';
 

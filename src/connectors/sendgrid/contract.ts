@@ -1,5 +1,6 @@
 import type { TransformedRequest } from '../../sandbox/index.ts';
 import type { ConnectorRegion, ContractFinding } from '../connector.ts';
+import { isJsonObject, jsonByteLength } from '../json-value.ts';
 
 /**
  * SendGrid's v3 Mail Send contract (shared/reference/destinations.md §4d). The same rules serve
@@ -26,10 +27,6 @@ export interface MailProblem {
   message: string;
 }
 
-export function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 const EMAIL = /^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/;
 
 function nonEmptyString(value: unknown): value is string {
@@ -38,7 +35,7 @@ function nonEmptyString(value: unknown): value is string {
 
 /** `{email, name?}` */
 function addressProblems(value: unknown, field: string): MailProblem[] {
-  if (!isPlainObject(value)) {
+  if (!isJsonObject(value)) {
     return [{ field, message: `${field} must be an object like {"email": "a@example.com", "name": "Ada"}` }];
   }
   if (typeof value.email !== 'string' || !EMAIL.test(value.email)) {
@@ -72,7 +69,7 @@ function addressListProblems(value: unknown, field: string, required: boolean): 
 
 /** What SendGrid refuses in a Mail Send body. */
 export function mailProblems(body: unknown): MailProblem[] {
-  if (!isPlainObject(body)) {
+  if (!isJsonObject(body)) {
     return [
       {
         field: 'payload',
@@ -100,7 +97,7 @@ export function mailProblems(body: unknown): MailProblem[] {
     everyHasSubject = true;
     personalizations.forEach((p, index) => {
       const field = `personalizations[${index}]`;
-      if (!isPlainObject(p)) {
+      if (!isJsonObject(p)) {
         problems.push({ field, message: `${field} must be an object with a "to" array` });
         everyHasSubject = false;
         return;
@@ -157,14 +154,14 @@ export function mailProblems(body: unknown): MailProblem[] {
   } else {
     body.content.forEach((item, index) => {
       const field = `content[${index}]`;
-      if (!isPlainObject(item) || !nonEmptyString(item.type) || !nonEmptyString(item.value)) {
+      if (!isJsonObject(item) || !nonEmptyString(item.type) || !nonEmptyString(item.value)) {
         problems.push({
           field,
           message: `${field} must be {"type": "text/plain" | "text/html", "value": a non-empty string}`,
         });
       }
     });
-    const types = body.content.map((item) => (isPlainObject(item) ? item.type : undefined));
+    const types = body.content.map((item) => (isJsonObject(item) ? item.type : undefined));
     const plain = types.indexOf('text/plain');
     const html = types.indexOf('text/html');
     if (plain > 0 || (html >= 0 && html !== (plain === 0 ? 1 : 0))) {
@@ -189,7 +186,7 @@ export function mailProblems(body: unknown): MailProblem[] {
   }
   if (body.custom_args !== undefined) {
     if (
-      !isPlainObject(body.custom_args) ||
+      !isJsonObject(body.custom_args) ||
       !Object.values(body.custom_args).every((v) => typeof v === 'string')
     ) {
       problems.push({
@@ -252,7 +249,7 @@ export function checkSendgridRequest(
       message: p.message,
     })),
   );
-  const bytes = Buffer.byteLength(JSON.stringify(request.payload) ?? '');
+  const bytes = jsonByteLength(request.payload);
   if (bytes > MAX_BODY_BYTES) {
     findings.push({
       field: 'payload',

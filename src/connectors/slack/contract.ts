@@ -1,5 +1,6 @@
 import type { TransformedRequest } from '../../sandbox/index.ts';
 import type { ConnectorRegion, ContractFinding } from '../connector.ts';
+import { briefJson, isJsonObject } from '../json-value.ts';
 
 /**
  * Slack incoming webhooks (shared/reference/destinations.md §3a). The endpoint URL the merchant pastes is the
@@ -25,24 +26,14 @@ export interface SlackProblem {
   message: string;
 }
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function shown(value: unknown): string {
-  if (value === undefined) return 'missing';
-  const text = JSON.stringify(value) ?? String(value);
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
-}
-
 /** Everything Slack would refuse in a message body; `field` is dotted from `payload`. */
 export function slackPayloadProblems(payload: unknown): SlackProblem[] {
-  if (!isPlainObject(payload)) {
+  if (!isJsonObject(payload)) {
     return [
       {
         code: 'invalid_payload',
         field: 'payload',
-        message: `must be a JSON object, not ${shown(payload)}: build the message as { text, blocks }`,
+        message: `must be a JSON object, not ${briefJson(payload)}: build the message as { text, blocks }`,
       },
     ];
   }
@@ -54,7 +45,7 @@ export function slackPayloadProblems(payload: unknown): SlackProblem[] {
     problems.push({
       code: 'no_text',
       field: 'payload.text',
-      message: `Slack needs a non-empty text (it is ${shown(text)}): set payload.text to a one-line summary such as "Payment received"; with blocks it is the notification fallback`,
+      message: `Slack needs a non-empty text (it is ${briefJson(text)}): set payload.text to a one-line summary such as "Payment received"; with blocks it is the notification fallback`,
     });
   } else if (text.length > MAX_TEXT) {
     problems.push({
@@ -68,7 +59,7 @@ export function slackPayloadProblems(payload: unknown): SlackProblem[] {
       problems.push({
         code: 'invalid_blocks',
         field: 'payload.blocks',
-        message: `must be an array of blocks, not ${shown(blocks)}: write [{ type: "section", text: { type: "mrkdwn", text } }] or remove it`,
+        message: `must be an array of blocks, not ${briefJson(blocks)}: write [{ type: "section", text: { type: "mrkdwn", text } }] or remove it`,
       });
     } else {
       if (blocks.length > MAX_BLOCKS) {
@@ -80,21 +71,21 @@ export function slackPayloadProblems(payload: unknown): SlackProblem[] {
       }
       blocks.forEach((block, index) => {
         const field = `payload.blocks[${index}]`;
-        if (!isPlainObject(block) || typeof block.type !== 'string' || block.type === '') {
+        if (!isJsonObject(block) || typeof block.type !== 'string' || block.type === '') {
           problems.push({
             code: 'invalid_blocks',
             field: `${field}.type`,
-            message: `every block needs a type (it is ${shown(isPlainObject(block) ? block.type : block)}): set it, e.g. "section"`,
+            message: `every block needs a type (it is ${briefJson(isJsonObject(block) ? block.type : block)}): set it, e.g. "section"`,
           });
           return;
         }
         if (block.type === 'section') {
-          const sectionText = isPlainObject(block.text) ? block.text.text : undefined;
+          const sectionText = isJsonObject(block.text) ? block.text.text : undefined;
           if (block.text !== undefined && (typeof sectionText !== 'string' || sectionText === '')) {
             problems.push({
               code: 'invalid_blocks',
               field: `${field}.text.text`,
-              message: `a section's text must be a non-empty string (it is ${shown(sectionText)}): set it or remove the block`,
+              message: `a section's text must be a non-empty string (it is ${briefJson(sectionText)}): set it or remove the block`,
             });
           } else if (typeof sectionText === 'string' && sectionText.length > MAX_SECTION_TEXT) {
             problems.push({
@@ -128,7 +119,7 @@ export function checkSlackRequest(request: TransformedRequest, region: Connector
   if (request.method !== 'POST') {
     findings.push({
       field: 'method',
-      message: `Slack incoming webhooks only take POST: write webhook.method = "POST" (not ${shown(request.method)})`,
+      message: `Slack incoming webhooks only take POST: write webhook.method = "POST" (not ${briefJson(request.method)})`,
     });
   }
   let url: URL | undefined;
@@ -137,7 +128,7 @@ export function checkSlackRequest(request: TransformedRequest, region: Connector
   } catch {
     findings.push({
       field: 'url',
-      message: `${shown(request.url)} is not a URL: keep webhook.url, the incoming-webhook URL pasted on the card (${example})`,
+      message: `${briefJson(request.url)} is not a URL: keep webhook.url, the incoming-webhook URL pasted on the card (${example})`,
     });
   }
   if (url) {
@@ -150,7 +141,7 @@ export function checkSlackRequest(request: TransformedRequest, region: Connector
     if (!SLACK_PATH.test(url.pathname)) {
       findings.push({
         field: 'url',
-        message: `${shown(url.pathname)} is not an incoming-webhook path: paste the whole Webhook URL from Slack (${example}) on the card and keep webhook.url`,
+        message: `${briefJson(url.pathname)} is not an incoming-webhook path: paste the whole Webhook URL from Slack (${example}) on the card and keep webhook.url`,
       });
     }
   }

@@ -1,5 +1,6 @@
 import type { TransformedRequest } from '../../sandbox/index.ts';
 import type { ConnectorRegion, ContractFinding } from '../connector.ts';
+import { briefJson, isJsonObject } from '../json-value.ts';
 
 /**
  * Microsoft Teams incoming webhooks (shared/reference/destinations.md §3c), both kinds the merchant may paste:
@@ -20,16 +21,6 @@ export const ADAPTIVE_CONTENT_TYPE = 'application/vnd.microsoft.card.adaptive';
 export const MAX_MESSAGE_BYTES = 28 * 1024;
 
 export type TeamsWebhookKind = 'legacy' | 'workflows';
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function shown(value: unknown): string {
-  if (value === undefined) return 'missing';
-  const text = JSON.stringify(value) ?? String(value);
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
-}
 
 function onDomain(hostname: string, domain: string): boolean {
   return hostname === domain || hostname.endsWith(`.${domain}`);
@@ -54,63 +45,63 @@ function envelopeProblems(payload: Record<string, unknown>): ContractFinding[] {
   if (payload.type !== 'message') {
     problems.push({
       field: 'payload.type',
-      message: `must be "message" (it is ${shown(payload.type)}): set it, the body is ${ENVELOPE_HINT}`,
+      message: `must be "message" (it is ${briefJson(payload.type)}): set it, the body is ${ENVELOPE_HINT}`,
     });
   }
   const { attachments } = payload;
   if (!Array.isArray(attachments) || attachments.length === 0) {
     problems.push({
       field: 'payload.attachments',
-      message: `must be a non-empty array with the Adaptive Card (it is ${shown(attachments)}): build the body as ${ENVELOPE_HINT}`,
+      message: `must be a non-empty array with the Adaptive Card (it is ${briefJson(attachments)}): build the body as ${ENVELOPE_HINT}`,
     });
     return problems;
   }
   attachments.forEach((attachment, index) => {
     const at = `payload.attachments[${index}]`;
-    if (!isPlainObject(attachment)) {
+    if (!isJsonObject(attachment)) {
       problems.push({
         field: at,
-        message: `must be an object, not ${shown(attachment)}: write { contentType, content }`,
+        message: `must be an object, not ${briefJson(attachment)}: write { contentType, content }`,
       });
       return;
     }
     if (attachment.contentType !== ADAPTIVE_CONTENT_TYPE) {
       problems.push({
         field: `${at}.contentType`,
-        message: `must be "${ADAPTIVE_CONTENT_TYPE}" (it is ${shown(attachment.contentType)}): set it`,
+        message: `must be "${ADAPTIVE_CONTENT_TYPE}" (it is ${briefJson(attachment.contentType)}): set it`,
       });
     }
     const content = attachment.content;
-    if (!isPlainObject(content)) {
+    if (!isJsonObject(content)) {
       problems.push({
         field: `${at}.content`,
-        message: `must be the Adaptive Card object (it is ${shown(content)}): set it to { type: "AdaptiveCard", version: "1.4", body: [...] }`,
+        message: `must be the Adaptive Card object (it is ${briefJson(content)}): set it to { type: "AdaptiveCard", version: "1.4", body: [...] }`,
       });
       return;
     }
     if (content.type !== 'AdaptiveCard') {
       problems.push({
         field: `${at}.content.type`,
-        message: `must be "AdaptiveCard" (it is ${shown(content.type)}): set it; with any other type the flow fails`,
+        message: `must be "AdaptiveCard" (it is ${briefJson(content.type)}): set it; with any other type the flow fails`,
       });
     }
     if (typeof content.version !== 'string' || !/^1\.\d+$/.test(content.version)) {
       problems.push({
         field: `${at}.content.version`,
-        message: `must be the schema version as a string such as "1.4" (it is ${shown(content.version)}): set it`,
+        message: `must be the schema version as a string such as "1.4" (it is ${briefJson(content.version)}): set it`,
       });
     }
     if (!Array.isArray(content.body)) {
       problems.push({
         field: `${at}.content.body`,
-        message: `must be an array of card elements (it is ${shown(content.body)}): write [{ type: "TextBlock", text: "..." }]`,
+        message: `must be an array of card elements (it is ${briefJson(content.body)}): write [{ type: "TextBlock", text: "..." }]`,
       });
     } else {
       content.body.forEach((element, elementIndex) => {
-        if (!isPlainObject(element) || typeof element.type !== 'string' || element.type === '') {
+        if (!isJsonObject(element) || typeof element.type !== 'string' || element.type === '') {
           problems.push({
             field: `${at}.content.body[${elementIndex}].type`,
-            message: `every card element needs a type (it is ${shown(isPlainObject(element) ? element.type : element)}): set it, e.g. "TextBlock"`,
+            message: `every card element needs a type (it is ${briefJson(isJsonObject(element) ? element.type : element)}): set it, e.g. "TextBlock"`,
           });
         }
       });
@@ -131,11 +122,11 @@ function isLegacyCard(payload: Record<string, unknown>): boolean {
  * `field` is dotted from `payload`.
  */
 export function teamsPayloadProblems(payload: unknown, kind: TeamsWebhookKind): ContractFinding[] {
-  if (!isPlainObject(payload)) {
+  if (!isJsonObject(payload)) {
     return [
       {
         field: 'payload',
-        message: `must be a JSON object, not ${shown(payload)}: build it as ${ENVELOPE_HINT}`,
+        message: `must be a JSON object, not ${briefJson(payload)}: build it as ${ENVELOPE_HINT}`,
       },
     ];
   }
@@ -170,7 +161,7 @@ export function teamsPayloadProblems(payload: unknown, kind: TeamsWebhookKind): 
 function urlProblems(url: URL, kind: TeamsWebhookKind): string | undefined {
   if (kind === 'legacy') {
     const legacyPath = url.hostname === 'outlook.office.com' ? /^\/webhook\/.+/ : /^\/webhookb2\/.+/;
-    if (!legacyPath.test(url.pathname)) return `${shown(url.pathname)} is not an Incoming Webhook path`;
+    if (!legacyPath.test(url.pathname)) return `${briefJson(url.pathname)} is not an Incoming Webhook path`;
     return undefined;
   }
   if (!url.pathname.includes('/workflows/') || !url.searchParams.get('sig')) {
@@ -191,7 +182,7 @@ export function checkTeamsRequest(request: TransformedRequest, region: Connector
   if (request.method !== 'POST') {
     findings.push({
       field: 'method',
-      message: `Teams webhooks only take POST: write webhook.method = "POST" (not ${shown(request.method)})`,
+      message: `Teams webhooks only take POST: write webhook.method = "POST" (not ${briefJson(request.method)})`,
     });
   }
   let url: URL | undefined;
@@ -200,7 +191,7 @@ export function checkTeamsRequest(request: TransformedRequest, region: Connector
   } catch {
     findings.push({
       field: 'url',
-      message: `${shown(request.url)} is not a URL: keep webhook.url, the webhook URL pasted on the card (${example})`,
+      message: `${briefJson(request.url)} is not a URL: keep webhook.url, the webhook URL pasted on the card (${example})`,
     });
   }
   let kind: TeamsWebhookKind | undefined;

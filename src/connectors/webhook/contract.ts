@@ -1,5 +1,6 @@
 import type { TransformedRequest } from '../../sandbox/index.ts';
 import type { ConnectorRegion, ContractFinding } from '../connector.ts';
+import { briefJson } from '../json-value.ts';
 
 /**
  * The contract of the plain webhook card: a signed Standard Webhooks POST
@@ -14,12 +15,6 @@ import type { ConnectorRegion, ContractFinding } from '../connector.ts';
  */
 
 export const MAX_BODY_BYTES = 1024 * 1024;
-
-function shown(value: unknown): string {
-  if (value === undefined) return 'missing';
-  const text = JSON.stringify(value) ?? String(value);
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
-}
 
 export function bodyBytes(payload: unknown): number {
   try {
@@ -41,7 +36,7 @@ export function checkWebhookRequest(
   if (request.method !== 'POST') {
     findings.push({
       field: 'method',
-      message: `a Standard Webhooks delivery is a POST: write webhook.method = "POST" (not ${shown(request.method)})`,
+      message: `a Standard Webhooks delivery is a POST: write webhook.method = "POST" (not ${briefJson(request.method)})`,
     });
   }
   let url: URL | undefined;
@@ -50,7 +45,7 @@ export function checkWebhookRequest(
   } catch {
     findings.push({
       field: 'url',
-      message: `${shown(request.url)} is not a URL: keep webhook.url (the endpoint's URL) or write an absolute https:// URL`,
+      message: `${briefJson(request.url)} is not a URL: keep webhook.url (the endpoint's URL) or write an absolute https:// URL`,
     });
   }
   if (url && url.protocol !== 'https:' && url.protocol !== 'http:') {
@@ -64,7 +59,7 @@ export function checkWebhookRequest(
     if (lower === 'content-type' && value.split(';')[0]!.trim().toLowerCase() !== 'application/json') {
       findings.push({
         field: 'headers.content-type',
-        message: `the body is sent as JSON, so Content-Type must be application/json, not ${shown(value)}: remove the header`,
+        message: `the body is sent as JSON, so Content-Type must be application/json, not ${briefJson(value)}: remove the header`,
       });
     }
     if (lower.startsWith('webhook-')) {
@@ -77,7 +72,7 @@ export function checkWebhookRequest(
   if (request.payload === undefined || request.payload === null) {
     findings.push({
       field: 'payload',
-      message: `must be JSON to send, not ${shown(request.payload)}: keep the event envelope, or set webhook.cancel = true to skip the event`,
+      message: `must be JSON to send, not ${briefJson(request.payload)}: keep the event envelope, or set webhook.cancel = true to skip the event`,
     });
     return findings;
   }

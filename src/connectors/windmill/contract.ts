@@ -1,5 +1,6 @@
 import type { TransformedRequest } from '../../sandbox/index.ts';
 import type { ConnectorRegion, ContractFinding } from '../connector.ts';
+import { briefJson, isJsonObject, jsonByteLength } from '../json-value.ts';
 
 /**
  * Windmill's webhooks (shared/reference/destinations.md §3f), checked before anything is sent:
@@ -15,24 +16,6 @@ export const WINDMILL_MAX_BODY_BYTES = 2 * 1024 * 1024;
 /** `/api/w/{workspace}/jobs/{run|run_wait_result}/{p|h|f}/{path}`. */
 export const WINDMILL_PATH = /^\/api\/w\/([^/]+)\/jobs\/(run|run_wait_result)\/(p|h|f)\/(.+)$/;
 
-export function isJsonObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-export function byteLength(value: unknown): number {
-  try {
-    return Buffer.byteLength(JSON.stringify(value) ?? '', 'utf8');
-  } catch {
-    return Number.POSITIVE_INFINITY;
-  }
-}
-
-function shown(value: unknown): string {
-  if (value === undefined) return 'missing';
-  const text = JSON.stringify(value) ?? String(value);
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
-}
-
 const EXAMPLE = 'https://app.windmill.dev/api/w/{workspace}/jobs/run/p/{script path}?token={webhook token}';
 
 function checkUrl(raw: string, findings: ContractFinding[]): void {
@@ -42,7 +25,7 @@ function checkUrl(raw: string, findings: ContractFinding[]): void {
   } catch {
     findings.push({
       field: 'url',
-      message: `${shown(raw)} is not a URL: keep webhook.url as pasted, of the form ${EXAMPLE}`,
+      message: `${briefJson(raw)} is not a URL: keep webhook.url as pasted, of the form ${EXAMPLE}`,
     });
     return;
   }
@@ -61,7 +44,7 @@ function checkUrl(raw: string, findings: ContractFinding[]): void {
   if (!WINDMILL_PATH.test(url.pathname)) {
     findings.push({
       field: 'url',
-      message: `${shown(url.pathname)} is not a Windmill webhook path: copy the URL from the script's Details → Webhooks tab, of the form ${EXAMPLE} (or …/jobs/run_wait_result/p/…)`,
+      message: `${briefJson(url.pathname)} is not a Windmill webhook path: copy the URL from the script's Details → Webhooks tab, of the form ${EXAMPLE} (or …/jobs/run_wait_result/p/…)`,
     });
   }
   const token = url.searchParams.get('token');
@@ -88,7 +71,7 @@ export function checkWindmillRequest(
   if (request.method !== 'POST') {
     findings.push({
       field: 'method',
-      message: `Windmill's webhooks take POST: write webhook.method = "POST" (not ${shown(request.method)})`,
+      message: `Windmill's webhooks take POST: write webhook.method = "POST" (not ${briefJson(request.method)})`,
     });
   }
   checkUrl(request.url, findings);
@@ -106,11 +89,11 @@ export function checkWindmillRequest(
   if (!isJsonObject(payload)) {
     findings.push({
       field: 'payload',
-      message: `must be a JSON object whose keys are the script's main parameters, not ${shown(payload)}: write webhook.payload = { event: ..., ... }`,
+      message: `must be a JSON object whose keys are the script's main parameters, not ${briefJson(payload)}: write webhook.payload = { event: ..., ... }`,
     });
     return findings;
   }
-  const size = byteLength(payload);
+  const size = jsonByteLength(payload);
   if (size > WINDMILL_MAX_BODY_BYTES) {
     findings.push({
       field: 'payload',

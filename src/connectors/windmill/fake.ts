@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { bearerToken } from '../authorization-header.ts';
 import { type FakeReply, type FakeServer, startFakeServer } from '../fake-server.ts';
+import { isJsonObject } from '../json-value.ts';
 import { RateWindow } from '../rate-window.ts';
-import { isJsonObject, WINDMILL_MAX_BODY_BYTES, WINDMILL_PATH } from './contract.ts';
+import { WINDMILL_MAX_BODY_BYTES, WINDMILL_PATH } from './contract.ts';
 
 /**
  * A stand-in for a Windmill instance's webhooks on 127.0.0.1 (destinations.md §3f):

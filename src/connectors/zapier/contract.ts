@@ -1,5 +1,6 @@
 import type { TransformedRequest } from '../../sandbox/index.ts';
 import type { ConnectorRegion, ContractFinding } from '../connector.ts';
+import { briefJson, isJsonObject } from '../json-value.ts';
 
 /**
  * Zapier's "Webhooks by Zapier" Catch Hook (shared/reference/destinations.md §3d). The URL the merchant pastes is
@@ -16,27 +17,17 @@ export const ZAPIER_PATH = /^\/hooks\/catch\/(?:(\d+)\/)?([A-Za-z0-9]+)\/?$/;
 export const MAX_BODY_BYTES = 2 * 1024 * 1024;
 export const ZAPIER_METHODS = ['POST', 'PUT'] as const;
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function shown(value: unknown): string {
-  if (value === undefined) return 'missing';
-  const text = JSON.stringify(value) ?? String(value);
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
-}
-
 export function bodyBytes(payload: unknown): number {
   return Buffer.byteLength(JSON.stringify(payload) ?? '', 'utf8');
 }
 
 /** What Zapier would refuse in a catch-hook body; `field` is dotted from `payload`. */
 export function zapierPayloadProblems(payload: unknown): ContractFinding[] {
-  if (!isPlainObject(payload)) {
+  if (!isJsonObject(payload)) {
     return [
       {
         field: 'payload',
-        message: `must be a JSON object whose keys become the Zap's fields, not ${shown(payload)}: build it as { event_type, customer_email, amount, ... }`,
+        message: `must be a JSON object whose keys become the Zap's fields, not ${briefJson(payload)}: build it as { event_type, customer_email, amount, ... }`,
       },
     ];
   }
@@ -63,7 +54,7 @@ export function checkZapierRequest(request: TransformedRequest, region: Connecto
   if (!(ZAPIER_METHODS as readonly string[]).includes(request.method)) {
     findings.push({
       field: 'method',
-      message: `a catch hook takes POST or PUT with a body: write webhook.method = "POST" (not ${shown(request.method)})`,
+      message: `a catch hook takes POST or PUT with a body: write webhook.method = "POST" (not ${briefJson(request.method)})`,
     });
   }
   let url: URL | undefined;
@@ -72,7 +63,7 @@ export function checkZapierRequest(request: TransformedRequest, region: Connecto
   } catch {
     findings.push({
       field: 'url',
-      message: `${shown(request.url)} is not a URL: keep webhook.url, the catch-hook URL pasted on the card (${example})`,
+      message: `${briefJson(request.url)} is not a URL: keep webhook.url, the catch-hook URL pasted on the card (${example})`,
     });
   }
   if (url) {
@@ -85,7 +76,7 @@ export function checkZapierRequest(request: TransformedRequest, region: Connecto
     if (!ZAPIER_PATH.test(url.pathname)) {
       findings.push({
         field: 'url',
-        message: `${shown(url.pathname)} is not a catch-hook path: paste the whole webhook URL from the Zap's "Catch Hook" trigger (${example}) on the card and keep webhook.url`,
+        message: `${briefJson(url.pathname)} is not a catch-hook path: paste the whole webhook URL from the Zap's "Catch Hook" trigger (${example}) on the card and keep webhook.url`,
       });
     }
   }
