@@ -114,6 +114,14 @@ export const configSchema = z
       .min(1024)
       .default(1024 * 1024)
       .describe('Largest request body accepted; larger bodies get 413 before they are read whole.'),
+    SWITCHYARD_HEADERS_TIMEOUT_MS: positiveInt(600_000)
+      .default(10_000)
+      .describe('Time a client has to send its request headers; a slower one is answered 408 and cut off.'),
+    SWITCHYARD_REQUEST_TIMEOUT_MS: positiveInt(3_600_000)
+      .default(30_000)
+      .describe(
+        'Time a client has to send a whole request, body included; a slower one is answered 408 and cut off.',
+      ),
     SWITCHYARD_DB_POOL_SIZE: z.coerce
       .number()
       .int()

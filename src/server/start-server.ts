@@ -88,7 +88,17 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
         fetch: async (request, env) => (await dashboard(request)) ?? api!.fetch(request, env),
         hostname: config.HOST,
         port: config.PORT,
-        serverOptions: { maxHeaderSize: MAX_HEADER_BYTES },
+        serverOptions: {
+          maxHeaderSize: MAX_HEADER_BYTES,
+          // Slow clients (slow-loris: headers a byte at a time, bodies never finished) are cut off, so that
+          // they cannot hold sockets and memory; Node checks on every connection at this interval.
+          headersTimeout: Math.min(
+            config.SWITCHYARD_HEADERS_TIMEOUT_MS,
+            config.SWITCHYARD_REQUEST_TIMEOUT_MS,
+          ),
+          requestTimeout: config.SWITCHYARD_REQUEST_TIMEOUT_MS,
+          connectionsCheckingInterval: Math.min(1_000, config.SWITCHYARD_HEADERS_TIMEOUT_MS),
+        },
       },
       (info) => {
         url = `http://${host}:${info.port}`;
@@ -113,19 +123,39 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   // Node answers oversized or malformed requests before Hono sees them; give them a problem body too.
   server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
     if (!socket.writable) return socket.destroy();
-    const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
-    const status = tooLarge ? 431 : 400;
+    const { status, title, type, code, detail } =
+      error.code === 'HPE_HEADER_OVERFLOW'
+        ? {
+            status: 431,
+            title: 'Request Header Fields Too Large',
+            type: 'headers_too_large',
+            code: 'headers_too_large',
+            detail: `Request headers must total at most ${MAX_HEADER_BYTES} bytes`,
+          }
+        : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+          ? {
+              status: 408,
+              title: 'Request Timeout',
+              type: 'request_timeout',
+              code: 'request_timeout',
+              detail: 'The request was not received in time',
+            }
+          : {
+              status: 400,
+              title: 'Bad Request',
+              type: 'bad_request',
+              code: 'generic_error',
+              detail: 'Malformed HTTP request',
+            };
     const body = JSON.stringify({
-      type: `https://switchyard.dev/problems/${tooLarge ? 'headers_too_large' : 'bad_request'}`,
-      title: tooLarge ? 'Request Header Fields Too Large' : 'Bad Request',
+      type: `https://switchyard.dev/problems/${type}`,
+      title,
       status,
-      code: tooLarge ? 'headers_too_large' : 'generic_error',
-      detail: tooLarge
-        ? `Request headers must total at most ${MAX_HEADER_BYTES} bytes`
-        : 'Malformed HTTP request',
+      code,
+      detail,
     });
     socket.end(
-      `HTTP/1.1 ${status} ${tooLarge ? 'Request Header Fields Too Large' : 'Bad Request'}\r\n` +
+      `HTTP/1.1 ${status} ${title}\r\n` +
         `content-type: application/problem+json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
     );
   });
