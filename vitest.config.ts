@@ -10,7 +10,7 @@ export default defineConfig({
       {
         extends: true,
         test: {
-          name: 'server',
+          name: 'unit',
           include: ['src/**/*.test.ts'],
           exclude: [...configDefaults.exclude, BROWSER_TESTS],
         },
