@@ -16,7 +16,8 @@ async function tabTo(page: Page, name: RegExp, limit = 120): Promise<void> {
     const element = page.locator(':focus');
     if ((await element.count()) !== 1) continue;
     const id = await element.getAttribute('id');
-    const label = id ? await page.locator(`label[for="${id}"]`).textContent() : null;
+    const labels = page.locator(`label[for="${id}"]`);
+    const label = id && (await labels.count()) === 1 ? await labels.textContent() : null;
     // The accessible name's order: aria-label, then the label, then the text.
     const focused = (
       (await element.getAttribute('aria-label')) ??

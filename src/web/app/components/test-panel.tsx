@@ -135,7 +135,7 @@ export function TestPanel({
         ))}
       </select>
       <div className="label-row">
-        <label htmlFor={`${ids}-payload`}>Payload</label>
+        <span className="editor-label">Payload</span>
         <button
           type="button"
           className="link-button"

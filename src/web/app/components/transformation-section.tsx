@@ -103,7 +103,7 @@ export function TransformationSection({ appId, endpoint }: { appId: string; endp
       </p>
       <div className="editor-and-test">
         <div className="editor-column">
-          <label htmlFor="endpoint-transformation-code">Code</label>
+          <span className="editor-label">Code</span>
           <CodeEditor
             id="endpoint-transformation-code"
             label="Transformation code"

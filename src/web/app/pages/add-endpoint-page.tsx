@@ -284,7 +284,7 @@ export function AddEndpointPage({ appId }: { appId: string }) {
           </p>
           <div className="editor-and-test">
             <div className="editor-column">
-              <label htmlFor="transformation-code">Code</label>
+              <span className="editor-label">Code</span>
               <CodeEditor
                 id="transformation-code"
                 label="Transformation code"
