@@ -83,6 +83,15 @@ describe('Dashboard: a plain URL endpoint, its failures, recovery from Logs, dis
     await expect.poll(() => receiver.received.length, { timeout: 30_000 }).toBeGreaterThan(before);
     await expectLogRow(page, 'payment.succeeded', 'Delivered');
     await screenshot(page, 'logs-recovered');
+
+    await page.getByRole('button', { name: 'Attempts', exact: true }).click();
+    const attempts = page.getByRole('table', { name: 'Attempts' });
+    await visible(attempts);
+    const rows = attempts.getByRole('row');
+    await expect.poll(() => rows.filter({ hasText: '500' }).count()).toBeGreaterThanOrEqual(2);
+    expect(await rows.filter({ hasText: '200' }).filter({ hasText: 'Delivered' }).count()).toBe(1);
+    await screenshot(page, 'logs-attempts');
+    await page.getByRole('button', { name: 'Messages', exact: true }).click();
   });
 
   it('a disabled endpoint shows as disabled and gets nothing', async () => {

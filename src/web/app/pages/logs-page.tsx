@@ -1,7 +1,9 @@
+import { useCallback, useMemo, useState } from 'react';
 import { messageOf } from '../api/api-problem.ts';
 import { DELIVERY_STATUSES } from '../api/delivery-status.ts';
 import type { MessageAttemptOut } from '../api/openapi-types.ts';
 import { useResource } from '../api/use-resource.ts';
+import { AttemptTable } from '../components/attempt-table.tsx';
 import { DeliveryBadge } from '../components/delivery-badge.tsx';
 import { MessageDetail } from '../components/message-detail.tsx';
 import { ReplayPanel } from '../components/replay-panel.tsx';
@@ -32,13 +34,18 @@ export function LogsPage({ appId, fixedEndpointId }: { appId: string; fixedEndpo
   const eventType = params.get('eventType') ?? '';
   const period = PERIODS.find((p) => p.id === params.get('period')) ?? PERIODS[2];
   const messageId = params.get('message');
+  const view = params.get('view') === 'attempts' ? 'attempts' : 'messages';
+  const [refreshes, setRefreshes] = useState(0);
+  const refresh = useCallback(() => setRefreshes((n) => n + 1), []);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: Refresh moves the window's start to now
+  const since = useMemo(() => new Date(Date.now() - period.ms).toISOString(), [period.ms, refreshes]);
 
   const rows = useResource(async () => {
     if (!endpointId) return [];
     const filter = {
       status: status === '' ? undefined : Number(status),
       eventTypes: eventType ? [eventType] : undefined,
-      after: new Date(Date.now() - period.ms).toISOString(),
+      after: since,
       limit: 100,
     };
     const [messages, attempts] = await Promise.all([
@@ -48,7 +55,7 @@ export function LogsPage({ appId, fixedEndpointId }: { appId: string; fixedEndpo
     const latest = new Map<string, MessageAttemptOut>();
     for (const attempt of attempts.data) if (!latest.has(attempt.msgId)) latest.set(attempt.msgId, attempt);
     return messages.data.map((message) => ({ message, attempt: latest.get(message.id) }));
-  }, [api, appId, endpointId, status, eventType, period.ms]);
+  }, [api, appId, endpointId, status, eventType, since]);
 
   if (endpoints.data?.data.length === 0) {
     return (
@@ -122,14 +129,43 @@ export function LogsPage({ appId, fixedEndpointId }: { appId: string; fixedEndpo
           </select>
         </div>
         <div className="filter-action">
-          <button type="button" onClick={rows.reload}>
+          <button type="button" onClick={refresh}>
             Refresh
           </button>
         </div>
+        <fieldset className="view-switch">
+          <legend className="visually-hidden">Show</legend>
+          <button
+            type="button"
+            aria-pressed={view === 'messages'}
+            onClick={() => setParams({ view: undefined })}
+          >
+            Messages
+          </button>
+          <button
+            type="button"
+            aria-pressed={view === 'attempts'}
+            onClick={() => setParams({ view: 'attempts' })}
+          >
+            Attempts
+          </button>
+        </fieldset>
       </form>
 
-      {rows.error ? <p role="alert">{messageOf(rows.error)}</p> : null}
-      {rows.data?.length === 0 ? (
+      {view === 'attempts' && endpointId ? (
+        <AttemptTable
+          appId={appId}
+          endpointId={endpointId}
+          filter={{
+            status: status === '' ? undefined : Number(status),
+            eventTypes: eventType ? [eventType] : undefined,
+            after: since,
+          }}
+          onOpenMessage={(id) => setParams({ message: id })}
+        />
+      ) : null}
+      {view === 'messages' && rows.error ? <p role="alert">{messageOf(rows.error)}</p> : null}
+      {view === 'messages' && rows.data?.length === 0 ? (
         <div className="empty">
           <p>
             No message matches these filters. Messages appear here as soon as your platform sends events this
@@ -137,7 +173,7 @@ export function LogsPage({ appId, fixedEndpointId }: { appId: string; fixedEndpo
           </p>
         </div>
       ) : null}
-      {rows.data?.length ? (
+      {view === 'messages' && rows.data?.length ? (
         <table className="list" aria-label="Messages">
           <thead>
             <tr>
@@ -184,10 +220,10 @@ export function LogsPage({ appId, fixedEndpointId }: { appId: string; fixedEndpo
           endpointId={endpointId}
           messageId={messageId}
           onClose={() => setParams({ message: undefined })}
-          onResent={rows.reload}
+          onResent={refresh}
         />
       ) : null}
-      {endpointId ? <ReplayPanel appId={appId} endpointId={endpointId} onDone={rows.reload} /> : null}
+      {endpointId ? <ReplayPanel appId={appId} endpointId={endpointId} onDone={refresh} /> : null}
     </div>
   );
 }
