@@ -92,6 +92,20 @@ describe('Dashboard: a plain URL endpoint, its failures, recovery from Logs, dis
     expect(await rows.filter({ hasText: '200' }).filter({ hasText: 'Delivered' }).count()).toBe(1);
     await screenshot(page, 'logs-attempts');
     await page.getByRole('button', { name: 'Messages', exact: true }).click();
+
+    const hourAgo = new Date(Date.now() - 3_600_000);
+    const local = (n: number) => String(n).padStart(2, '0');
+    await page.getByRole('radio', { name: /Replay missing messages/ }).check();
+    await page.getByLabel('Messages from the last').selectOption({ label: 'Since a date and time…' });
+    await page
+      .getByLabel('Since', { exact: true })
+      .fill(
+        `${hourAgo.getFullYear()}-${local(hourAgo.getMonth() + 1)}-${local(hourAgo.getDate())}T${local(hourAgo.getHours())}:${local(hourAgo.getMinutes())}`,
+      );
+    await page.getByRole('button', { name: 'Start' }).click();
+    await expect
+      .poll(() => page.getByTestId('replay-progress').textContent(), { timeout: 30_000 })
+      .toContain('Finished: 0 messages queued');
   });
 
   it('a disabled endpoint shows as disabled and gets nothing', async () => {

@@ -14,6 +14,8 @@ const WINDOWS = [
   { label: '2 weeks', ms: 336 * HOUR },
 ] as const;
 
+const CUSTOM = 'custom';
+
 const KINDS: { kind: ReplayKind; label: string; help: string }[] = [
   { kind: 'recover', label: 'Recover failed messages', help: 'Sends again every message that failed.' },
   {
@@ -46,7 +48,8 @@ export function ReplayPanel({
 }) {
   const { api } = useSession();
   const [kind, setKind] = useState<ReplayKind>('recover');
-  const [windowMs, setWindowMs] = useState<number>(WINDOWS[1].ms);
+  const [windowChoice, setWindowChoice] = useState<string>(String(WINDOWS[1].ms));
+  const [customSince, setCustomSince] = useState('');
   const [task, setTask] = useState<BackgroundTaskOut>();
   const [problem, setProblem] = useState<string>();
 
@@ -67,12 +70,14 @@ export function ReplayPanel({
   async function start(event: FormEvent) {
     event.preventDefault();
     setProblem(undefined);
+    const since =
+      windowChoice === CUSTOM ? new Date(customSince) : new Date(Date.now() - Number(windowChoice));
+    if (Number.isNaN(since.getTime())) {
+      setProblem('Pick the date and time to start from.');
+      return;
+    }
     try {
-      setTask(
-        await api.startReplay(appId, endpointId, kind, {
-          since: new Date(Date.now() - windowMs).toISOString(),
-        }),
-      );
+      setTask(await api.startReplay(appId, endpointId, kind, { since: since.toISOString() }));
     } catch (error) {
       setProblem(error instanceof ApiProblem ? (error.field('since') ?? error.message) : messageOf(error));
     }
@@ -99,13 +104,26 @@ export function ReplayPanel({
         ))}
       </fieldset>
       <label htmlFor="replay-window">Messages from the last</label>
-      <select id="replay-window" value={windowMs} onChange={(e) => setWindowMs(Number(e.target.value))}>
+      <select id="replay-window" value={windowChoice} onChange={(e) => setWindowChoice(e.target.value)}>
         {WINDOWS.map((w) => (
-          <option key={w.label} value={w.ms}>
+          <option key={w.label} value={String(w.ms)}>
             {w.label}
           </option>
         ))}
+        <option value={CUSTOM}>Since a date and time…</option>
       </select>
+      {windowChoice === CUSTOM ? (
+        <>
+          <label htmlFor="replay-since">Since</label>
+          <input
+            id="replay-since"
+            type="datetime-local"
+            value={customSince}
+            onChange={(e) => setCustomSince(e.target.value)}
+            aria-describedby="replay-error"
+          />
+        </>
+      ) : null}
       <FieldError id="replay-error" message={problem} />
       <p>
         <button type="submit" className="primary" disabled={task?.status === 'running'}>
