@@ -1,0 +1,56 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, describe, expect, it } from 'vitest';
+import { postgresTestUrl } from '../db/testing.ts';
+import { childPidsOf } from './child-pids-of.ts';
+import { type FaultCluster, startFaultCluster } from './fault-cluster.ts';
+import { expectNothingLost, startFaultScenario } from './fault-scenario.ts';
+
+const MESSAGES = 2000;
+const KILLS = 3;
+const TRANSFORMATION = `function handler(webhook) {
+  webhook.headers['x-transformed'] = 'yes';
+  return webhook;
+}`;
+
+async function sandboxPidsOf(pid: number, timeoutMs = 10_000): Promise<number[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const pids = childPidsOf(pid);
+    if (pids.length > 0 || Date.now() > deadline) return pids;
+    await sleep(50);
+  }
+}
+
+describe.skipIf(!postgresTestUrl())('the sandbox process SIGKILLed during transformations', () => {
+  let cluster: FaultCluster | undefined;
+  afterAll(async () => cluster?.close());
+
+  it('retries the deliveries it was running, and the pool starts a new sandbox process', async () => {
+    cluster = await startFaultCluster({ database: 'postgres', env: { SWITCHYARD_SANDBOX_PROCESSES: '1' } });
+    await cluster.api();
+    const worker = await cluster.worker();
+    const scenario = await startFaultScenario({
+      name: `sandbox process SIGKILLed during transformations (${KILLS} times)`,
+      cluster,
+      messages: MESSAGES,
+      perSecond: 100,
+      transformation: TRANSFORMATION,
+    });
+    scenario.startLoad();
+    const killed = new Set<number>();
+    for (let kill = 1; kill <= KILLS; kill++) {
+      await scenario.acceptedAtLeast((MESSAGES * kill) / (KILLS + 1));
+      const sandboxes = await sandboxPidsOf(worker.child.pid!);
+      expect(sandboxes.length, 'the worker runs a sandbox process').toBeGreaterThan(0);
+      for (const pid of sandboxes) {
+        process.kill(pid, 'SIGKILL');
+        killed.add(pid);
+      }
+      scenario.faultOver();
+    }
+    expectNothingLost(await scenario.finish());
+    const replacements = (await sandboxPidsOf(worker.child.pid!)).filter((pid) => !killed.has(pid));
+    expect(replacements.length, 'a new sandbox process took over').toBeGreaterThan(0);
+    expect(worker.child.exitCode, 'the worker itself lives on').toBeNull();
+  });
+});
