@@ -15,5 +15,14 @@ export default defineConfig({
     // Hashed names let the server cache assets for a year; index.html is revalidated on every load.
     sourcemap: false,
     chunkSizeWarningLimit: 1024,
+    rollupOptions: {
+      output: {
+        // CodeMirror and its parsers load only with the pages that edit code; one named chunk, cached apart.
+        manualChunks: (id: string) =>
+          /[\\/](node_modules[\\/]@(codemirror|lezer)|src[\\/]web[\\/]app[\\/]editor)[\\/]/.test(id)
+            ? 'editor'
+            : undefined,
+      },
+    },
   },
 });
