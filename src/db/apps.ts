@@ -1,4 +1,4 @@
-import { and, eq, isNull, or } from 'drizzle-orm';
+import { and, eq, inArray, isNull, or } from 'drizzle-orm';
 import { createId } from '../secrets/index.ts';
 import type { Executor } from './database.ts';
 import { stopQueuedDeliveries } from './endpoints.ts';
@@ -23,6 +23,12 @@ function uidConflict(uid: string | null | undefined, error: unknown): StoreError
 
 export function createAppRepository(db: Executor) {
   const live = isNull(apps.deletedAt);
+  let lookups: {
+    idOrUid: string;
+    resolve: (app: App | undefined) => void;
+    reject: (error: unknown) => void;
+  }[] = [];
+  let lookupScheduled = false;
 
   return {
     /** @throws StoreError `conflict` when the uid is taken */
@@ -45,14 +51,33 @@ export function createAppRepository(db: Executor) {
       }
     },
 
-    /** Finds a live app by its id or its uid. */
-    async find(idOrUid: string): Promise<App | undefined> {
-      const [row] = await db
-        .select()
-        .from(apps)
-        .where(and(live, or(eq(apps.id, idOrUid), eq(apps.uid, idOrUid))))
-        .limit(1);
-      return row;
+    /**
+     * Finds a live app by its id or its uid. Every request looks its app up first, so the lookups of one turn
+     * of the event loop share one query (a uid never looks like an id, so each finds at most one app).
+     */
+    find(idOrUid: string): Promise<App | undefined> {
+      return new Promise((resolve, reject) => {
+        lookups.push({ idOrUid, resolve, reject });
+        if (lookupScheduled) return;
+        lookupScheduled = true;
+        setImmediate(() => {
+          lookupScheduled = false;
+          const batch = lookups;
+          lookups = [];
+          const refs = [...new Set(batch.map((lookup) => lookup.idOrUid))];
+          db.select()
+            .from(apps)
+            .where(and(live, or(inArray(apps.id, refs), inArray(apps.uid, refs))))
+            .then((rows) => {
+              for (const lookup of batch) {
+                lookup.resolve(rows.find((row) => row.id === lookup.idOrUid || row.uid === lookup.idOrUid));
+              }
+            })
+            .catch((error: unknown) => {
+              for (const lookup of batch) lookup.reject(error);
+            });
+        });
+      });
     },
 
     list(page: PageRequest, onlyId?: string): Promise<Page<App>> {

@@ -1,5 +1,5 @@
-import { and, eq, isNull, lt, or, sql } from 'drizzle-orm';
-import { countAffected, type Executor } from './database.ts';
+import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { countAffected, type Executor, rowsOf } from './database.ts';
 import { idempotencyKeys } from './schema.ts';
 
 /** Svix replays a key's first successful response for 12 hours. */
@@ -13,45 +13,69 @@ export type Reservation =
   | { state: 'in_flight' };
 
 export function createIdempotencyRepository(db: Executor) {
-  const now = () => new Date();
+  let waiting: { keyHash: string; resolve: (r: Reservation) => void; reject: (e: unknown) => void }[] = [];
+  let scheduled = false;
+
+  /**
+   * Takes every key of the batch that is free in one statement (an expired response or a stale lock counts
+   * as free), then reads the rest in one more: a burst of requests costs two statements, not two each.
+   */
+  async function reserveAll(batch: typeof waiting) {
+    const at = new Date();
+    // A key twice in one batch: the first request takes it, the second finds it in flight, as if it came later.
+    const keys = [...new Set(batch.map((entry) => entry.keyHash))];
+    const taken = await db.execute(sql`
+      insert into idempotency_keys (key_hash, locked_until, expires_at)
+      select key_hash, ${new Date(at.getTime() + IDEMPOTENCY_LOCK_MS).toISOString()}::timestamptz,
+             ${new Date(at.getTime() + IDEMPOTENCY_TTL_MS).toISOString()}::timestamptz
+      from jsonb_array_elements_text(${JSON.stringify(keys)}::jsonb) as key_hash
+      on conflict (key_hash) do update
+      set response_status = null, response_body = null,
+          locked_until = excluded.locked_until, expires_at = excluded.expires_at
+      where idempotency_keys.expires_at < ${at.toISOString()}::timestamptz
+         or (idempotency_keys.response_status is null and idempotency_keys.locked_until < ${at.toISOString()}::timestamptz)
+      returning key_hash
+    `);
+    const reserved = new Set(rowsOf<{ key_hash: string }>(taken).map((row) => row.key_hash));
+    const others = keys.filter((key) => !reserved.has(key));
+    const rows = others.length
+      ? await db.select().from(idempotencyKeys).where(inArray(idempotencyKeys.keyHash, others))
+      : [];
+    const existing = new Map(rows.map((row) => [row.keyHash, row]));
+    for (const entry of batch) {
+      if (reserved.delete(entry.keyHash)) {
+        entry.resolve({ state: 'reserved' });
+        continue;
+      }
+      const row = existing.get(entry.keyHash);
+      entry.resolve(
+        row?.responseStatus != null && row.responseBody != null
+          ? { state: 'completed', status: row.responseStatus, body: row.responseBody }
+          : { state: 'in_flight' },
+      );
+    }
+  }
+
   return {
     /**
      * Takes the key for a new request, unless a completed response is stored (replay it) or another request
-     * holds it now. An expired response or a stale lock is taken over.
+     * holds it now. An expired response or a stale lock is taken over. Keys asked for in the same turn of the
+     * event loop are taken together.
      */
-    async reserve(keyHash: string): Promise<Reservation> {
-      const at = now();
-      const [taken] = await db
-        .insert(idempotencyKeys)
-        .values({
-          keyHash,
-          lockedUntil: new Date(at.getTime() + IDEMPOTENCY_LOCK_MS),
-          expiresAt: new Date(at.getTime() + IDEMPOTENCY_TTL_MS),
-        })
-        .onConflictDoUpdate({
-          target: idempotencyKeys.keyHash,
-          set: {
-            responseStatus: null,
-            responseBody: null,
-            lockedUntil: sql`excluded.locked_until`,
-            expiresAt: sql`excluded.expires_at`,
-          },
-          setWhere: or(
-            lt(idempotencyKeys.expiresAt, at),
-            and(isNull(idempotencyKeys.responseStatus), lt(idempotencyKeys.lockedUntil, at)),
-          ),
-        })
-        .returning({ keyHash: idempotencyKeys.keyHash });
-      if (taken) return { state: 'reserved' };
-      const [row] = await db
-        .select()
-        .from(idempotencyKeys)
-        .where(eq(idempotencyKeys.keyHash, keyHash))
-        .limit(1);
-      if (row?.responseStatus != null && row.responseBody != null) {
-        return { state: 'completed', status: row.responseStatus, body: row.responseBody };
-      }
-      return { state: 'in_flight' };
+    reserve(keyHash: string): Promise<Reservation> {
+      return new Promise((resolve, reject) => {
+        waiting.push({ keyHash, resolve, reject });
+        if (scheduled) return;
+        scheduled = true;
+        setImmediate(() => {
+          scheduled = false;
+          const batch = waiting;
+          waiting = [];
+          reserveAll(batch).catch((error) => {
+            for (const entry of batch) entry.reject(error);
+          });
+        });
+      });
     },
 
     async complete(keyHash: string, status: number, body: string): Promise<void> {

@@ -277,8 +277,81 @@ export function describeStoreSuite(driverName: string, open: () => Promise<Datab
         const one = await countFor(1);
         const fifty = await countFor(50);
         expect(fifty).toBe(one);
-        // BEGIN, one statement that inserts the message and its deliveries, COMMIT.
-        expect(one).toBe(3);
+        // One statement inserts the message and its deliveries, and notifies the workers.
+        expect(one).toBe(1);
+      });
+
+      it('stores messages created at the same time in one statement, each with its own outcome', async () => {
+        const app = await newApp();
+        const other = await newApp();
+        for (let i = 0; i < 3; i++) await store.endpoints.create(app.id, { url: `https://example.com/${i}` });
+        await store.endpoints.create(app.id, { url: 'https://example.com/eu', channels: ['eu'] });
+        await store.endpoints.create(other.id, { url: 'https://example.com/other' });
+        await store.messages.create(app.id, {
+          eventType: 'a.b',
+          payload: {},
+          eventId: 'taken',
+          retentionHours: 1,
+        });
+        const before = handle.statements.count;
+        const results = await Promise.allSettled([
+          ...Array.from({ length: 20 }, (_, n) =>
+            store.messages.create(app.id, { eventType: 'a.b', payload: { n }, retentionHours: 1 }),
+          ),
+          store.messages.create(app.id, {
+            eventType: 'a.b',
+            payload: {},
+            channels: ['eu'],
+            retentionHours: 1,
+          }),
+          store.messages.create(other.id, { eventType: 'a.b', payload: {}, retentionHours: 1 }),
+          store.messages.create(app.id, {
+            eventType: 'a.b',
+            payload: {},
+            eventId: 'taken',
+            retentionHours: 1,
+          }),
+          store.messages.create(app.id, {
+            eventType: 'a.b',
+            payload: {},
+            eventId: 'twice',
+            retentionHours: 1,
+          }),
+          store.messages.create(app.id, {
+            eventType: 'a.b',
+            payload: {},
+            eventId: 'twice',
+            retentionHours: 1,
+          }),
+        ]);
+        expect(handle.statements.count - before).toBe(1);
+        const made = results.map((r) => (r.status === 'fulfilled' ? r.value.deliveries : 'conflict'));
+        expect(made.slice(0, 20)).toEqual(Array(20).fill(3));
+        expect(made.slice(20)).toEqual([4, 1, 'conflict', 3, 'conflict']);
+        for (const [n, result] of results.slice(0, 20).entries()) {
+          if (result.status !== 'fulfilled') throw new Error('unreachable');
+          expect(await store.messages.find(app.id, result.value.message.id)).toMatchObject({
+            payload: { n },
+          });
+          expect(await store.deliveries.listForMessage(result.value.message.id)).toHaveLength(3);
+        }
+      });
+
+      it('gives a batch the database refuses back message by message: only the bad one fails', async () => {
+        const app = await newApp();
+        await store.endpoints.create(app.id, { url: 'https://example.com/ok' });
+        const results = await Promise.allSettled([
+          store.messages.create(app.id, { eventType: 'a.b', payload: { n: 1 }, retentionHours: 1 }),
+          store.messages.create('app_doesnotexist0000000000000', {
+            eventType: 'a.b',
+            payload: {},
+            retentionHours: 1,
+          }),
+          store.messages.create(app.id, { eventType: 'a.b', payload: { n: 2 }, retentionHours: 1 }),
+        ]);
+        expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+        const page = await store.messages.list(app.id, { limit: 10, order: 'descending' });
+        expect(page.data.map((m) => m.payload)).toEqual([{ n: 2 }, { n: 1 }]);
       });
 
       it('lists messages newest first, filtered by event type, channel and time', async () => {
@@ -319,6 +392,21 @@ export function describeStoreSuite(driverName: string, open: () => Promise<Datab
       });
     });
 
+    describe('app lookups', () => {
+      it('finds the apps looked up together in one query, by id or uid, and not deleted ones', async () => {
+        const a = await store.apps.create({ name: 'A', uid: 'lookup-a' });
+        const b = await store.apps.create({ name: 'B' });
+        const gone = await store.apps.create({ name: 'Gone' });
+        await store.apps.delete(gone.id);
+        const before = handle.statements.count;
+        const found = await Promise.all(
+          ['lookup-a', b.id, a.id, gone.id, 'nobody'].map((ref) => store.apps.find(ref)),
+        );
+        expect(handle.statements.count - before).toBe(1);
+        expect(found.map((app) => app?.id)).toEqual([a.id, b.id, a.id, undefined, undefined]);
+      });
+    });
+
     describe('idempotency keys', () => {
       it('reserves once, reports in-flight duplicates, and frees the key on release', async () => {
         expect(await store.idempotency.reserve('k1')).toEqual({ state: 'reserved' });
@@ -341,6 +429,27 @@ export function describeStoreSuite(driverName: string, open: () => Promise<Datab
           sql`update idempotency_keys set locked_until = now() - interval '1 second' where key_hash = 'k2'`,
         );
         expect(await store.idempotency.reserve('k2')).toEqual({ state: 'reserved' });
+      });
+
+      it('reserves the keys of requests arriving together in one statement, each with its own answer', async () => {
+        expect(await store.idempotency.reserve('held')).toEqual({ state: 'reserved' });
+        expect(await store.idempotency.reserve('done')).toEqual({ state: 'reserved' });
+        await store.idempotency.complete('done', 202, '{"id":"msg_1"}');
+        const before = handle.statements.count;
+        const answers = await Promise.all(
+          ['b1', 'b2', 'b3', 'held', 'done', 'dup', 'dup'].map((key) => store.idempotency.reserve(key)),
+        );
+        // One insert for the free keys, one read of the others.
+        expect(handle.statements.count - before).toBe(2);
+        expect(answers).toEqual([
+          { state: 'reserved' },
+          { state: 'reserved' },
+          { state: 'reserved' },
+          { state: 'in_flight' },
+          { state: 'completed', status: 202, body: '{"id":"msg_1"}' },
+          { state: 'reserved' },
+          { state: 'in_flight' },
+        ]);
       });
     });
 
