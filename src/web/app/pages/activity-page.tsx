@@ -115,7 +115,20 @@ export function ActivityPage({ appId }: { appId: string }) {
                 <td>{stats?.success ?? 0}</td>
                 <td>{stats?.fail ?? 0}</td>
                 <td>{(stats?.pending ?? 0) + (stats?.sending ?? 0)}</td>
-                <td>{formatRate(errorRate(stats))}</td>
+                <td>
+                  <span className="rate-cell">
+                    <meter
+                      min={0}
+                      max={1}
+                      low={0.05}
+                      high={0.25}
+                      optimum={0}
+                      value={errorRate(stats) ?? 0}
+                      aria-label={`Error rate of ${endpoint.connector?.name ?? endpoint.url}`}
+                    />
+                    {formatRate(errorRate(stats))}
+                  </span>
+                </td>
               </tr>
             ))}
           </tbody>
