@@ -119,6 +119,18 @@ describe('Dashboard: endpoint detail (overview, testing, advanced with backtest)
     await page.getByRole('button', { name: 'Save rate limit' }).click();
     await visible(page.getByText('At most 25 messages per second.'));
 
+    await page.getByLabel('Header name').fill('webhook-id');
+    await page.getByLabel('Value', { exact: true }).fill('x');
+    await page.getByRole('button', { name: 'Add header' }).click();
+    await visible(page.locator('#headers-error'));
+    expect(await page.locator('#headers-error').textContent()).toContain('set by Switchyard');
+    await page.getByLabel('Header name').fill('X-Team');
+    await page.getByLabel('Value', { exact: true }).fill('growth');
+    await page.getByRole('button', { name: 'Add header' }).click();
+    await visible(page.getByRole('cell', { name: 'growth' }));
+    await page.getByRole('button', { name: 'Remove X-Team' }).click();
+    await visible(page.getByText('No custom headers. Add one below.'));
+
     expect(consoleErrors).toEqual([]);
   });
 });
