@@ -76,6 +76,11 @@ describe('Dashboard, Slack: Connect through the consent page instead of pasting 
 
     await operator.sendMessage(app.id, 'payment.succeeded', findEventType('payment.succeeded')!.example);
     await expect.poll(() => slack.received.length, { timeout: 30_000 }).toBe(1);
+
+    await visible(page.getByRole('heading', { name: 'Slack connection' }));
+    await page.getByRole('button', { name: 'Reconnect Slack' }).click();
+    await visible(page.getByText('Reconnected: deliveries use the new authorization.'));
+    await visible(page.getByText('B0SLACK2', { exact: false }));
     expect(consoleErrors).toEqual([]);
   });
 

@@ -152,8 +152,13 @@ export function switchyardApi(client: ApiClient) {
         bucket: query.bucket,
         endpoint_id: query.endpointId,
       }),
-    authorizeOAuth: (appId: string, connectorId: string, returnPath: string) =>
-      client.post<OAuthAuthorizeOut>(`${app(appId)}/oauth/${enc(connectorId)}/authorize`, { returnPath }),
+    authorizeOAuth: (appId: string, connectorId: string, returnPath: string, endpointId?: string) =>
+      client.post<OAuthAuthorizeOut>(`${app(appId)}/oauth/${enc(connectorId)}/authorize`, {
+        returnPath,
+        endpointId,
+      }),
+    endpointOAuthConnections: (appId: string, endpointId: string) =>
+      client.get<{ data: OAuthConnectionOut[] }>(`${app(appId)}/oauth-connection`, { endpointId, limit: 10 }),
     getOAuthConnection: (appId: string, connectionId: string) =>
       client.get<OAuthConnectionOut>(`${app(appId)}/oauth-connection/${enc(connectionId)}`),
     getAlerts: (appId: string) => client.get<AlertSettingsOut>(`${app(appId)}/alerts`),

@@ -40,6 +40,17 @@ export function EndpointDetailPage({ appId, endpointId }: { appId: string; endpo
           {data.connector?.name ?? data.url}
         </h1>
       </header>
+      {search.get('status') === 'connected' ? (
+        <p className="notice" role="status">
+          Reconnected: deliveries use the new authorization.
+        </p>
+      ) : null}
+      {search.get('status') === 'failed' ? (
+        <p className="field-error" role="alert">
+          Reconnecting failed ({search.get('error') ?? 'unknown error'}): the endpoint keeps its previous
+          connection. Try again.
+        </p>
+      ) : null}
       {search.get('created') ? (
         <p className="notice" role="status">
           Endpoint created. Events will now flow to it.

@@ -5,6 +5,7 @@ import type { EndpointOut } from '../api/openapi-types.ts';
 import { useResource } from '../api/use-resource.ts';
 import { CredentialsForm } from '../components/credentials-form.tsx';
 import { EndpointSettingsForm } from '../components/endpoint-settings-form.tsx';
+import { OAuthReconnect } from '../components/oauth-reconnect.tsx';
 import { StatusBadge } from '../components/status-badge.tsx';
 import { navigate } from '../router/router.ts';
 import { useSession } from '../session/session-context.tsx';
@@ -151,6 +152,9 @@ export function EndpointOverview({
       ) : (
         <p aria-live="polite">Loading…</p>
       )}
+      {connector?.oauth?.available ? (
+        <OAuthReconnect appId={appId} endpoint={endpoint} connector={connector} />
+      ) : null}
       <div className="two-columns">
         <EndpointSettingsForm appId={appId} endpoint={endpoint} onSaved={onChange} />
         {connector && !connector.oauth?.available ? (
