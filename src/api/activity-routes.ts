@@ -29,6 +29,7 @@ const activityOutSchema = z
 
 export function activityRoutes({ store }: ApiOptions) {
   const router = createRouter();
+  // Read by this route alone, so it is built here over the store's database rather than kept in the store.
   const activity = createActivityRepository(store.handle.db);
 
   router.openapi(
