@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { findEventType } from '../../catalog/index.ts';
-import { createSandbox, type Sandbox, type TransformedRequest } from '../../sandbox/index.ts';
+import type { TransformedRequest } from '../../sandbox/index.ts';
 import type { ContractFinding } from '../connector.ts';
+import { exampleWebhook } from '../example-webhook.ts';
+import { templateSandbox } from '../template-sandbox.ts';
 import {
   type AutosendFake,
   autosend,
@@ -13,17 +14,11 @@ import {
 
 const API_KEY = 'as_live_4f2a9c0d1e7b';
 const region = autosendRegions.default;
-let sandbox: Sandbox;
+const templates = templateSandbox();
+
 let fake: AutosendFake;
 
 beforeAll(async () => {
-  sandbox = createSandbox({
-    processes: 1,
-    timeoutMs: 1000,
-    memoryLimitMb: 64,
-    maxCodeBytes: 262144,
-    maxOutputBytes: 1048576,
-  });
   fake = await startAutosendFake({
     apiKeys: [API_KEY],
     verifiedDomains: ['mail.yourdomain.com'],
@@ -32,28 +27,12 @@ beforeAll(async () => {
   });
 });
 afterAll(async () => {
-  await sandbox?.close();
   await fake?.close();
 });
 beforeEach(() => fake.reset());
 
-async function run(code: string, eventType: string): Promise<TransformedRequest> {
-  const outcome = await sandbox.transform({
-    scope: `autosend:${eventType}`,
-    code,
-    input: {
-      eventType,
-      payload: structuredClone(findEventType(eventType)!.example),
-      url: 'https://merchant.example/hooks',
-      method: 'POST',
-      headers: {},
-      env: {},
-      cancel: false,
-    },
-  });
-  if (outcome.kind !== 'request') throw new Error(`expected a request, got ${JSON.stringify(outcome)}`);
-  return outcome.request;
-}
+const run = (code: string, eventType: string) =>
+  templates.run(code, exampleWebhook(eventType, 'https://merchant.example/hooks'));
 
 const mail = (payload: Record<string, unknown> = {}): TransformedRequest => ({
   method: 'POST',

@@ -1,12 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { findEventType } from '../../catalog/index.ts';
-import {
-  createSandbox,
-  type Sandbox,
-  type TransformedRequest,
-  type WebhookInput,
-} from '../../sandbox/index.ts';
+import type { TransformedRequest, WebhookInput } from '../../sandbox/index.ts';
 import type { VendorResponse } from '../connector.ts';
+import { templateSandbox } from '../template-sandbox.ts';
 import {
   type CloseFake,
   checkCloseRequest,
@@ -63,25 +59,7 @@ function webhookFor(eventType: string, metadata?: Record<string, unknown>): Webh
   };
 }
 
-let sandbox: Sandbox;
-beforeAll(() => {
-  sandbox = createSandbox({
-    processes: 1,
-    timeoutMs: 1000,
-    memoryLimitMb: 64,
-    maxCodeBytes: 262144,
-    maxOutputBytes: 1048576,
-  });
-});
-afterAll(async () => {
-  await sandbox?.close();
-});
-
-async function runTemplate(code: string, input: WebhookInput): Promise<TransformedRequest> {
-  const outcome = await sandbox.transform({ scope: 'close-test', code, input });
-  if (outcome.kind !== 'request') throw new Error(JSON.stringify(outcome));
-  return outcome.request;
-}
+const templates = templateSandbox();
 
 describe('the Close manifest', () => {
   it('describes a basic-auth card with one secret API key', () => {
@@ -107,7 +85,7 @@ describe('the Close manifest', () => {
   for (const template of closeManifest.templates) {
     for (const eventType of template.eventTypes) {
       it(`template ${template.id} builds a request Close accepts for ${eventType}`, async () => {
-        const built = await runTemplate(template.code, webhookFor(eventType));
+        const built = await templates.run(template.code, webhookFor(eventType));
         expect(checkCloseRequest(built, REGION)).toEqual([]);
         const fake = await startCloseFake({ apiKeys: [API_KEY] });
         try {
@@ -126,16 +104,16 @@ describe('the Close manifest', () => {
 
   it('the templates use the amount in cents, the billing period, and a close_lead_id from metadata', async () => {
     const [contactTemplate, opportunityTemplate] = closeManifest.templates;
-    const payment = await runTemplate(opportunityTemplate!.code, webhookFor('payment.succeeded'));
+    const payment = await templates.run(opportunityTemplate!.code, webhookFor('payment.succeeded'));
     expect(payment.payload).toMatchObject({
       value: 2999,
       value_period: 'one_time',
       value_currency: 'USD',
       date_won: '2025-08-04',
     });
-    const subscription = await runTemplate(opportunityTemplate!.code, webhookFor('subscription.active'));
+    const subscription = await templates.run(opportunityTemplate!.code, webhookFor('subscription.active'));
     expect(subscription.payload).toMatchObject({ value: 2999, value_period: 'monthly' });
-    const linked = await runTemplate(
+    const linked = await templates.run(
       contactTemplate!.code,
       webhookFor('payment.succeeded', { close_lead_id: 'lead_abc' }),
     );

@@ -1,8 +1,10 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { findEventType } from '../../catalog/index.ts';
-import { createSandbox, type Sandbox, type TransformedRequest } from '../../sandbox/index.ts';
+import type { TransformedRequest } from '../../sandbox/index.ts';
 import type { ContractFinding, VendorResponse } from '../connector.ts';
+import { exampleWebhook } from '../example-webhook.ts';
 import { credentialHostProblem } from '../review-request.ts';
+import { templateSandbox } from '../template-sandbox.ts';
 import {
   type CustomApiFake,
   custom,
@@ -18,24 +20,17 @@ const BASIC = { scheme: 'basic', username: 'switchyard', password: 'p4ss-w0rd' }
 const BEARER = { scheme: 'bearer', token: 'tok_9f8e7d6c5b4a' };
 const HEADER = { scheme: 'header', headerName: 'X-Api-Key', headerValue: 'key_1a2b3c4d' };
 
-let sandbox: Sandbox;
+const templates = templateSandbox();
+
 let fake: CustomApiFake;
 
 beforeAll(async () => {
-  sandbox = createSandbox({
-    processes: 1,
-    timeoutMs: 1000,
-    memoryLimitMb: 64,
-    maxCodeBytes: 262144,
-    maxOutputBytes: 1048576,
-  });
   fake = await startCustomApiFake({
     auth: { scheme: 'basic', username: BASIC.username, password: BASIC.password },
     maxBodyBytes: 4096,
   });
 });
 afterAll(async () => {
-  await sandbox?.close();
   await fake?.close();
 });
 beforeEach(() => fake.reset());
@@ -99,19 +94,10 @@ describe('the pass-through template', () => {
     '%s: sends the envelope unchanged to the endpoint URL and passes its own contract',
     async (eventType) => {
       const example = findEventType(eventType)!.example;
-      const outcome = await sandbox.transform({
-        scope: 'custom-test',
-        code: customManifest.templates[0]!.code,
-        input: {
-          eventType,
-          payload: structuredClone(example),
-          url: ENDPOINT_URL,
-          method: 'POST',
-          headers: {},
-          env: {},
-          cancel: false,
-        },
-      });
+      const outcome = await templates.transform(
+        customManifest.templates[0]!.code,
+        exampleWebhook(eventType, ENDPOINT_URL),
+      );
       expect(outcome.kind).toBe('request');
       if (outcome.kind !== 'request') return;
       expect(outcome.request.url).toBe(ENDPOINT_URL);

@@ -1,14 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { CustomerIORequestError, TrackClient } from 'customerio-node';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { findEventType } from '../../catalog/index.ts';
-import {
-  createSandbox,
-  type Sandbox,
-  type TransformedRequest,
-  type WebhookInput,
-} from '../../sandbox/index.ts';
+import type { TransformedRequest } from '../../sandbox/index.ts';
 import type { ContractFinding, VendorResponse } from '../connector.ts';
+import { exampleWebhook } from '../example-webhook.ts';
+import { templateSandbox } from '../template-sandbox.ts';
 import {
   type CustomerioFake,
   customerio,
@@ -33,27 +29,11 @@ function readSeed(file: string): string {
   return readFileSync(new URL(file, SEED_DIR), 'utf8');
 }
 
-function webhookFor(eventType: string): WebhookInput {
-  const definition = findEventType(eventType);
-  if (!definition) throw new Error(`${eventType} is not in the event catalog`);
-  return {
-    eventType,
-    payload: structuredClone(definition.example),
-    url: ENDPOINT_URL,
-    method: 'POST',
-    headers: {},
-    env: {},
-    cancel: false,
-  };
-}
+const webhookFor = (eventType: string) => exampleWebhook(eventType, ENDPOINT_URL);
 
-let sandbox: Sandbox;
+const templates = templateSandbox();
 
-async function run(code: string, eventType: string, scope: string): Promise<TransformedRequest> {
-  const outcome = await sandbox.transform({ scope, code, input: webhookFor(eventType) });
-  if (outcome.kind !== 'request') throw new Error(`expected a request, got ${JSON.stringify(outcome)}`);
-  return outcome.request;
-}
+const run = (code: string, eventType: string) => templates.run(code, webhookFor(eventType));
 
 function entity(payload: unknown, url = ENTITY_URL): TransformedRequest {
   return { method: 'POST', url, headers: {}, payload };
@@ -96,18 +76,10 @@ async function sendToFake(fake: CustomerioFake, request: TransformedRequest, cre
 let fake: CustomerioFake;
 
 beforeAll(async () => {
-  sandbox = createSandbox({
-    processes: 1,
-    timeoutMs: 1000,
-    memoryLimitMb: 64,
-    maxCodeBytes: 262144,
-    maxOutputBytes: 1048576,
-  });
   fake = await startCustomerioFake({ sites: [SITE, OTHER_SITE] });
 });
 
 afterAll(async () => {
-  await sandbox?.close();
   await fake?.close();
 });
 
@@ -168,7 +140,7 @@ describe.each(TEMPLATE_CASES)('template %s on the %s example', (templateId, even
   const template = customerioManifest.templates.find((candidate) => candidate.id === templateId)!;
 
   it('passes its own contract in the US region, and names the EU host for an EU endpoint', async () => {
-    const request = await run(template.code, eventType, `customerio:${templateId}`);
+    const request = await run(template.code, eventType);
     expect(request.url).toBe(ENTITY_URL);
     expect(request.method).toBe('POST');
     expect(customerio.check(request, us)).toEqual([]);
@@ -183,7 +155,7 @@ describe.each(TEMPLATE_CASES)('template %s on the %s example', (templateId, even
   });
 
   it('is accepted by the fake Track API once prepared, and recorded under the site', async () => {
-    const request = await run(template.code, eventType, `customerio:${templateId}`);
+    const request = await run(template.code, eventType);
     const prepared = customerio.prepare(request, { messageId: `msg_${eventType}`, endpointId: 'ep_1' });
     const answer = await sendToFake(fake, prepared);
     expect(answer).toMatchObject({ statusCode: 200, body: '{}' });
@@ -218,8 +190,8 @@ describe('the templates keep the published samples, with valid actions', () => {
       expect([...template.eventTypes]).toEqual([...events]);
       const seed = readSeed(file);
       for (const eventType of events) {
-        const original = await run(seed, eventType, `customerio:seed:${file}`);
-        const fixed = await run(template.code, eventType, `customerio:${id}`);
+        const original = await run(seed, eventType);
+        const fixed = await run(template.code, eventType);
         expect(fixed.url).toBe(original.url);
         const originalPayload = original.payload as Record<string, unknown>;
         const fixedPayload = fixed.payload as Record<string, unknown>;
@@ -254,7 +226,7 @@ describe('the original samples, pasted unchanged', () => {
   it.each(INVALID)(
     '%s on %s is caught on payload.action, with the fix',
     async (file, eventType, action, name) => {
-      const request = await run(readSeed(file), eventType, `customerio:seed:${file}`);
+      const request = await run(readSeed(file), eventType);
       expect((request.payload as { action: string }).action).toBe(action);
       const findings = customerio.check(request, us);
       expect(findings).toEqual([
@@ -277,11 +249,7 @@ describe('the original samples, pasted unchanged', () => {
   );
 
   it('the customer-attributes sample already sends action "identify", which Customer.io takes', async () => {
-    const request = await run(
-      readSeed('customerio-customer-attributes.js'),
-      'payment.succeeded',
-      'customerio:seed:attributes',
-    );
+    const request = await run(readSeed('customerio-customer-attributes.js'), 'payment.succeeded');
     expect((request.payload as { action: string }).action).toBe('identify');
     expect(customerio.check(request, us)).toEqual([]);
     expect((await sendToFake(fake, request)).statusCode).toBe(200);

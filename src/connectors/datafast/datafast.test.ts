@@ -1,12 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { findEventType } from '../../catalog/index.ts';
-import {
-  createSandbox,
-  type Sandbox,
-  type TransformationOutcome,
-  type TransformedRequest,
-} from '../../sandbox/index.ts';
+import type { TransformedRequest } from '../../sandbox/index.ts';
 import type { ContractFinding } from '../connector.ts';
+import { exampleWebhook } from '../example-webhook.ts';
+import { templateSandbox } from '../template-sandbox.ts';
 import {
   type DatafastFake,
   datafast,
@@ -19,54 +15,30 @@ import {
 const API_KEY = 'df_4f2a9c0d1e7b8a6c';
 const region = datafastRegions.default;
 const template = datafastManifest.templates[0]!;
-let sandbox: Sandbox;
+const templates = templateSandbox();
+
 let fake: DatafastFake;
 
 beforeAll(async () => {
-  sandbox = createSandbox({
-    processes: 1,
-    timeoutMs: 1000,
-    memoryLimitMb: 64,
-    maxCodeBytes: 262144,
-    maxOutputBytes: 1048576,
-  });
   fake = await startDatafastFake({ apiKeys: [API_KEY], rateLimitPerSecond: 3 });
 });
 afterAll(async () => {
-  await sandbox?.close();
   await fake?.close();
 });
 beforeEach(() => fake.reset());
 
-function transform(
-  eventType: string,
-  edit?: (data: Record<string, unknown>) => void,
-): Promise<TransformationOutcome> {
-  const payload = structuredClone(findEventType(eventType)!.example) as { data: Record<string, unknown> };
-  edit?.(payload.data);
-  return sandbox.transform({
-    scope: `datafast:${eventType}`,
-    code: template.code,
-    input: {
-      eventType,
-      payload,
-      url: 'https://merchant.example/hooks',
-      method: 'POST',
-      headers: {},
-      env: {},
-      cancel: false,
-    },
-  });
+/** The catalog example of `eventType`, its `data` edited first when `edit` is given. */
+function webhookFor(eventType: string, edit?: (data: Record<string, unknown>) => void) {
+  const input = exampleWebhook(eventType, 'https://merchant.example/hooks');
+  edit?.((input.payload as { data: Record<string, unknown> }).data);
+  return input;
 }
 
-async function run(
-  eventType: string,
-  edit?: (data: Record<string, unknown>) => void,
-): Promise<TransformedRequest> {
-  const outcome = await transform(eventType, edit);
-  if (outcome.kind !== 'request') throw new Error(`expected a request, got ${JSON.stringify(outcome)}`);
-  return outcome.request;
-}
+const transform = (eventType: string, edit?: (data: Record<string, unknown>) => void) =>
+  templates.transform(template.code, webhookFor(eventType, edit));
+
+const run = (eventType: string, edit?: (data: Record<string, unknown>) => void) =>
+  templates.run(template.code, webhookFor(eventType, edit));
 
 const payment = (payload: Record<string, unknown> = {}): TransformedRequest => ({
   method: 'POST',

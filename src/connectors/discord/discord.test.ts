@@ -1,12 +1,8 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { findEventType } from '../../catalog/index.ts';
-import {
-  createSandbox,
-  type Sandbox,
-  type TransformedRequest,
-  type WebhookInput,
-} from '../../sandbox/index.ts';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { TransformedRequest } from '../../sandbox/index.ts';
 import type { ContractFinding } from '../connector.ts';
+import { exampleWebhook } from '../example-webhook.ts';
+import { templateSandbox } from '../template-sandbox.ts';
 import {
   checkDiscordRequest,
   type DiscordFake,
@@ -23,17 +19,7 @@ const HOOK_PATH = `/api/webhooks/${HOOK_ID}/${TOKEN}`;
 const HOOK_URL = `https://discord.com${HOOK_PATH}`;
 const message = { embeds: [{ title: 'Payment received', fields: [{ name: 'Customer', value: 'Ada' }] }] };
 
-function webhookFor(eventType: string, url = HOOK_URL): WebhookInput {
-  return {
-    eventType,
-    payload: structuredClone(findEventType(eventType)!.example),
-    url,
-    method: 'POST',
-    headers: {},
-    env: {},
-    cancel: false,
-  };
-}
+const webhookFor = (eventType: string, url = HOOK_URL) => exampleWebhook(eventType, url);
 
 function request(payload: unknown, extra: Partial<TransformedRequest> = {}): TransformedRequest {
   return { method: 'POST', url: HOOK_URL, headers: {}, payload, ...extra };
@@ -49,26 +35,7 @@ function expectActionable(findings: ContractFinding[]) {
   }
 }
 
-let sandbox: Sandbox;
-beforeAll(() => {
-  sandbox = createSandbox({
-    processes: 1,
-    timeoutMs: 1000,
-    memoryLimitMb: 64,
-    maxCodeBytes: 262144,
-    maxOutputBytes: 1048576,
-  });
-});
-afterAll(async () => {
-  await sandbox?.close();
-});
-
-async function runTemplate(code: string, input: WebhookInput): Promise<TransformedRequest> {
-  const outcome = await sandbox.transform({ scope: 'discord-test', code, input });
-  if (outcome.kind !== 'request') throw new Error(`expected a request, got ${JSON.stringify(outcome)}`);
-  expect(outcome.console).toEqual([]);
-  return outcome.request;
-}
+const templates = templateSandbox();
 
 describe('the Discord manifest', () => {
   it('is a URL-secret card: no credential fields, discord.com, messaging', () => {
@@ -93,7 +60,7 @@ describe('the Discord template', () => {
   for (const template of discordManifest.templates) {
     for (const eventType of template.eventTypes) {
       it(`${template.id} on ${eventType}: keeps the pasted URL and passes the contract`, async () => {
-        const built = await runTemplate(template.code, webhookFor(eventType));
+        const built = await templates.run(template.code, webhookFor(eventType));
         expect(built.url).toBe(HOOK_URL);
         expect(built.method).toBe('POST');
         expect(checkDiscordRequest(built, REGION)).toEqual([]);
@@ -105,7 +72,7 @@ describe('the Discord template', () => {
   }
 
   it('writes the amount and the customer into a payment embed', async () => {
-    const built = await runTemplate(discordManifest.templates[0]!.code, webhookFor('payment.succeeded'));
+    const built = await templates.run(discordManifest.templates[0]!.code, webhookFor('payment.succeeded'));
     const embed = (built.payload as { embeds: Record<string, unknown>[] }).embeds[0]!;
     expect(embed.title).toBe('Payment received: 29.99 USD');
     expect(embed.timestamp).toBe('2025-08-04T05:30:45.182629Z');
@@ -118,7 +85,7 @@ describe('the Discord template', () => {
   it('leaves events it does not handle unchanged (the check then refuses the raw envelope)', async () => {
     const input = webhookFor('payment.succeeded');
     input.eventType = 'dispute.opened';
-    const built = await runTemplate(discordManifest.templates[0]!.code, input);
+    const built = await templates.run(discordManifest.templates[0]!.code, input);
     expect(built.payload).toEqual(input.payload);
     expect(fields(checkDiscordRequest(built, REGION))).toEqual(['payload.content']);
   });

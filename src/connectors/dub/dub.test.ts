@@ -1,13 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { findEventType } from '../../catalog/index.ts';
-import {
-  createSandbox,
-  type Sandbox,
-  type TransformationOutcome,
-  type TransformedRequest,
-  type WebhookInput,
-} from '../../sandbox/index.ts';
+import type { TransformedRequest } from '../../sandbox/index.ts';
 import type { ContractFinding, VendorResponse } from '../connector.ts';
+import { exampleWebhook } from '../example-webhook.ts';
+import { templateSandbox } from '../template-sandbox.ts';
 import {
   checkDubRequest,
   DUB_TRACK_SALE_URL,
@@ -22,32 +17,14 @@ const API_KEY = 'dub_9d8e7f6a5b4c3d2e1f0a9b8c';
 const READ_ONLY = 'dub_readonly0a1b2c3d4e5f6a7b';
 const region = dubRegions.default;
 
-function webhookFor(eventType: string): WebhookInput {
-  const definition = findEventType(eventType);
-  if (!definition) throw new Error(`${eventType} is not in the event catalog`);
-  return {
-    eventType,
-    payload: structuredClone(definition.example),
-    url: 'https://api.dub.co/',
-    method: 'POST',
-    headers: {},
-    env: {},
-    cancel: false,
-  };
-}
+const webhookFor = (eventType: string) => exampleWebhook(eventType, 'https://api.dub.co/');
 
-let sandbox: Sandbox;
+const templates = templateSandbox();
+
 let fake: DubFake;
 
-async function transform(code: string, eventType: string): Promise<TransformationOutcome> {
-  return sandbox.transform({ scope: 'dub-test', code, input: webhookFor(eventType) });
-}
-
-async function run(code: string, eventType: string): Promise<TransformedRequest> {
-  const outcome = await transform(code, eventType);
-  if (outcome.kind !== 'request') throw new Error(`expected a request, got ${JSON.stringify(outcome)}`);
-  return outcome.request;
-}
+const transform = (code: string, eventType: string) => templates.transform(code, webhookFor(eventType));
+const run = (code: string, eventType: string) => templates.run(code, webhookFor(eventType));
 
 const sale = (overrides: Record<string, unknown> = {}) => ({
   customerExternalId: 'cus_1',
@@ -84,18 +61,10 @@ async function post(body: unknown, options: { key?: string | null; raw?: string;
 }
 
 beforeAll(async () => {
-  sandbox = createSandbox({
-    processes: 1,
-    timeoutMs: 1000,
-    memoryLimitMb: 64,
-    maxCodeBytes: 262144,
-    maxOutputBytes: 1048576,
-  });
   fake = await startDubFake({ apiKeys: [API_KEY], readOnlyKeys: [READ_ONLY] });
 });
 
 afterAll(async () => {
-  await sandbox?.close();
   await fake?.close();
 });
 

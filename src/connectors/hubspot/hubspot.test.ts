@@ -1,12 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { findEventType } from '../../catalog/index.ts';
-import {
-  createSandbox,
-  type Sandbox,
-  type TransformedRequest,
-  type WebhookInput,
-} from '../../sandbox/index.ts';
+import type { TransformedRequest } from '../../sandbox/index.ts';
 import type { VendorResponse } from '../connector.ts';
+import { exampleWebhook } from '../example-webhook.ts';
+import { templateSandbox } from '../template-sandbox.ts';
 import {
   checkHubspotRequest,
   classifyHubspotResponse,
@@ -43,37 +39,11 @@ function response(
 ): VendorResponse {
   return { statusCode, headers, body: typeof body === 'string' ? body : JSON.stringify(body) };
 }
-function webhookFor(eventType: string): WebhookInput {
-  return {
-    eventType,
-    payload: structuredClone(findEventType(eventType)!.example),
-    url: 'https://api.hubapi.com/',
-    method: 'POST',
-    headers: {},
-    env: {},
-    cancel: false,
-  };
-}
+const webhookFor = (eventType: string) => exampleWebhook(eventType, 'https://api.hubapi.com/');
 
-let sandbox: Sandbox;
-beforeAll(() => {
-  sandbox = createSandbox({
-    processes: 1,
-    timeoutMs: 1000,
-    memoryLimitMb: 64,
-    maxCodeBytes: 262144,
-    maxOutputBytes: 1048576,
-  });
-});
-afterAll(async () => {
-  await sandbox?.close();
-});
+const templates = templateSandbox();
 
-async function runTemplate(code: string, eventType: string): Promise<TransformedRequest> {
-  const outcome = await sandbox.transform({ scope: 'hubspot-test', code, input: webhookFor(eventType) });
-  if (outcome.kind !== 'request') throw new Error(JSON.stringify(outcome));
-  return outcome.request;
-}
+const runTemplate = (code: string, eventType: string) => templates.run(code, webhookFor(eventType));
 
 describe('the HubSpot manifest', () => {
   it('describes a bearer card with one secret private-app token', () => {

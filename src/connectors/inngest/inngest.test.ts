@@ -1,12 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { findEventType } from '../../catalog/index.ts';
-import {
-  createSandbox,
-  type Sandbox,
-  type TransformedRequest,
-  type WebhookInput,
-} from '../../sandbox/index.ts';
+import type { TransformedRequest } from '../../sandbox/index.ts';
 import type { ContractFinding, VendorResponse } from '../connector.ts';
+import { exampleWebhook } from '../example-webhook.ts';
+import { templateSandbox } from '../template-sandbox.ts';
 import {
   checkInngestRequest,
   type InngestFake,
@@ -22,28 +18,13 @@ const ENDPOINT_URL = `https://inn.gs/e/${KEY}`;
 const region = inngestRegions.default;
 const seed = { messageId: 'msg_2aBcD', endpointId: 'ep_9xYz' };
 
-function webhookFor(eventType: string): WebhookInput {
-  const definition = findEventType(eventType);
-  if (!definition) throw new Error(`${eventType} is not in the event catalog`);
-  return {
-    eventType,
-    payload: structuredClone(definition.example),
-    url: ENDPOINT_URL,
-    method: 'POST',
-    headers: {},
-    env: {},
-    cancel: false,
-  };
-}
+const webhookFor = (eventType: string) => exampleWebhook(eventType, ENDPOINT_URL);
 
-let sandbox: Sandbox;
+const templates = templateSandbox();
+
 let fake: InngestFake;
 
-async function run(code: string, eventType: string): Promise<TransformedRequest> {
-  const outcome = await sandbox.transform({ scope: 'inngest-test', code, input: webhookFor(eventType) });
-  if (outcome.kind !== 'request') throw new Error(`expected a request, got ${JSON.stringify(outcome)}`);
-  return outcome.request;
-}
+const run = (code: string, eventType: string) => templates.run(code, webhookFor(eventType));
 
 function request(
   payload: unknown,
@@ -75,18 +56,10 @@ async function post(path: string, body: unknown, raw?: string) {
 }
 
 beforeAll(async () => {
-  sandbox = createSandbox({
-    processes: 1,
-    timeoutMs: 1000,
-    memoryLimitMb: 64,
-    maxCodeBytes: 262144,
-    maxOutputBytes: 1048576,
-  });
   fake = await startInngestFake({ eventKeys: [KEY] });
 });
 
 afterAll(async () => {
-  await sandbox?.close();
   await fake?.close();
 });
 

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { findEventType } from '../../catalog/index.ts';
-import { createSandbox, type Sandbox, type TransformedRequest } from '../../sandbox/index.ts';
+import type { TransformedRequest } from '../../sandbox/index.ts';
 import type { ContractFinding } from '../connector.ts';
+import { exampleWebhook } from '../example-webhook.ts';
+import { templateSandbox } from '../template-sandbox.ts';
 import {
   EVENTS_URL,
   type LoopsFake,
@@ -14,42 +15,20 @@ import {
 
 const API_KEY = 'loops_key_4f2a9c0d1e';
 const region = loopsRegions.default;
-let sandbox: Sandbox;
+const templates = templateSandbox();
+
 let fake: LoopsFake;
 
 beforeAll(async () => {
-  sandbox = createSandbox({
-    processes: 1,
-    timeoutMs: 1000,
-    memoryLimitMb: 64,
-    maxCodeBytes: 262144,
-    maxOutputBytes: 1048576,
-  });
   fake = await startLoopsFake({ apiKeys: [API_KEY], rateLimitPerSecond: 3 });
 });
 afterAll(async () => {
-  await sandbox?.close();
   await fake?.close();
 });
 beforeEach(() => fake.reset());
 
-async function run(code: string, eventType: string): Promise<TransformedRequest> {
-  const outcome = await sandbox.transform({
-    scope: `loops:${eventType}`,
-    code,
-    input: {
-      eventType,
-      payload: structuredClone(findEventType(eventType)!.example),
-      url: 'https://merchant.example/hooks',
-      method: 'POST',
-      headers: {},
-      env: {},
-      cancel: false,
-    },
-  });
-  if (outcome.kind !== 'request') throw new Error(`expected a request, got ${JSON.stringify(outcome)}`);
-  return outcome.request;
-}
+const run = (code: string, eventType: string) =>
+  templates.run(code, exampleWebhook(eventType, 'https://merchant.example/hooks'));
 
 const event = (payload: Record<string, unknown> = {}, url = EVENTS_URL): TransformedRequest => ({
   method: 'POST',

@@ -1,40 +1,21 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { findEventType } from '../../catalog/index.ts';
-import {
-  createSandbox,
-  type Sandbox,
-  type TransformedRequest,
-  type WebhookInput,
-} from '../../sandbox/index.ts';
+import type { TransformedRequest } from '../../sandbox/index.ts';
 import type { ContractFinding, VendorResponse } from '../connector.ts';
+import { exampleWebhook } from '../example-webhook.ts';
+import { templateSandbox } from '../template-sandbox.ts';
 import { checkN8nRequest, type N8nFake, n8n, n8nManifest, n8nRegions, startN8nFake } from './index.ts';
 
 const HOOK = '3f2a9c0d-1e4b-4c5d-8e9f-0a1b2c3d4e5f';
 const ENDPOINT_URL = `https://n8n.merchant.example/webhook/${HOOK}`;
 const region = n8nRegions.default;
 
-function webhookFor(eventType: string): WebhookInput {
-  const definition = findEventType(eventType);
-  if (!definition) throw new Error(`${eventType} is not in the event catalog`);
-  return {
-    eventType,
-    payload: structuredClone(definition.example),
-    url: ENDPOINT_URL,
-    method: 'POST',
-    headers: {},
-    env: {},
-    cancel: false,
-  };
-}
+const webhookFor = (eventType: string) => exampleWebhook(eventType, ENDPOINT_URL);
 
-let sandbox: Sandbox;
+const templates = templateSandbox();
+
 let fake: N8nFake;
 
-async function run(code: string, eventType: string): Promise<TransformedRequest> {
-  const outcome = await sandbox.transform({ scope: 'n8n-test', code, input: webhookFor(eventType) });
-  if (outcome.kind !== 'request') throw new Error(`expected a request, got ${JSON.stringify(outcome)}`);
-  return outcome.request;
-}
+const run = (code: string, eventType: string) => templates.run(code, webhookFor(eventType));
 
 function request(payload: unknown, url = ENDPOINT_URL, method: TransformedRequest['method'] = 'POST') {
   return { method, url, headers: {}, payload } satisfies TransformedRequest;
@@ -57,18 +38,10 @@ async function post(path: string, body: string, headers: Record<string, string> 
 }
 
 beforeAll(async () => {
-  sandbox = createSandbox({
-    processes: 1,
-    timeoutMs: 1000,
-    memoryLimitMb: 64,
-    maxCodeBytes: 262144,
-    maxOutputBytes: 1048576,
-  });
   fake = await startN8nFake({ webhooks: [HOOK] });
 });
 
 afterAll(async () => {
-  await sandbox?.close();
   await fake?.close();
 });
 

@@ -1,12 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { findEventType } from '../../catalog/index.ts';
-import {
-  createSandbox,
-  type Sandbox,
-  type TransformedRequest,
-  type WebhookInput,
-} from '../../sandbox/index.ts';
+import type { TransformedRequest } from '../../sandbox/index.ts';
 import type { VendorResponse } from '../connector.ts';
+import { exampleWebhook } from '../example-webhook.ts';
+import { templateSandbox } from '../template-sandbox.ts';
 import {
   checkResendRequest,
   classifyResendResponse,
@@ -41,31 +38,9 @@ function response(
 ): VendorResponse {
   return { statusCode, headers, body: typeof body === 'string' ? body : JSON.stringify(body) };
 }
-function webhookFor(eventType: string): WebhookInput {
-  return {
-    eventType,
-    payload: structuredClone(findEventType(eventType)!.example),
-    url: 'https://api.resend.com/',
-    method: 'POST',
-    headers: {},
-    env: {},
-    cancel: false,
-  };
-}
+const webhookFor = (eventType: string) => exampleWebhook(eventType, 'https://api.resend.com/');
 
-let sandbox: Sandbox;
-beforeAll(() => {
-  sandbox = createSandbox({
-    processes: 1,
-    timeoutMs: 1000,
-    memoryLimitMb: 64,
-    maxCodeBytes: 262144,
-    maxOutputBytes: 1048576,
-  });
-});
-afterAll(async () => {
-  await sandbox?.close();
-});
+const templates = templateSandbox();
 
 describe('the Resend manifest', () => {
   it('describes a bearer card with one secret re_ key and the one API host', () => {
@@ -98,13 +73,7 @@ describe('the Resend manifest', () => {
   for (const template of resendManifest.templates) {
     for (const eventType of template.eventTypes) {
       it(`template ${template.id} builds an email Resend accepts for ${eventType}`, async () => {
-        const outcome = await sandbox.transform({
-          scope: 'resend-test',
-          code: template.code,
-          input: webhookFor(eventType),
-        });
-        if (outcome.kind !== 'request') throw new Error(JSON.stringify(outcome));
-        const built = outcome.request;
+        const built = await templates.run(template.code, webhookFor(eventType));
         expect(built.url).toBe(URL_EMAILS);
         expect(checkResendRequest(built, REGION)).toEqual([]);
         const payload = built.payload as Record<string, unknown>;

@@ -1,15 +1,11 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Analytics } from '@segment/analytics-node';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { eventCatalog, findEventType } from '../../catalog/index.ts';
-import {
-  createSandbox,
-  type Sandbox,
-  type TransformedRequest,
-  type WebhookInput,
-} from '../../sandbox/index.ts';
+import type { TransformedRequest, WebhookInput } from '../../sandbox/index.ts';
 import type { ContractFinding, VendorResponse } from '../connector.ts';
+import { templateSandbox } from '../template-sandbox.ts';
 import {
   checkSegmentRequest,
   classifySegmentResponse,
@@ -75,28 +71,7 @@ function expectActionable(findings: ContractFinding[]) {
 
 const track = { userId: 'cus_1', event: 'Payment Completed', properties: { amount: '29.99' } };
 
-let sandbox: Sandbox;
-
-beforeAll(() => {
-  sandbox = createSandbox({
-    processes: 1,
-    timeoutMs: 1000,
-    memoryLimitMb: 64,
-    maxCodeBytes: 262144,
-    maxOutputBytes: 1048576,
-  });
-});
-
-afterAll(async () => {
-  await sandbox?.close();
-});
-
-async function runTemplate(code: string, input: WebhookInput): Promise<TransformedRequest> {
-  const outcome = await sandbox.transform({ scope: 'segment-test', code, input });
-  if (outcome.kind !== 'request') throw new Error(`expected a request, got ${JSON.stringify(outcome)}`);
-  expect(outcome.console).toEqual([]);
-  return outcome.request;
-}
+const templates = templateSandbox();
 
 describe('the Segment manifest', () => {
   it('describes the card: id, category, regions, basic auth, one secret Write Key', () => {
@@ -201,7 +176,7 @@ describe('the Segment manifest', () => {
 
 describe.each(segmentManifest.templates.map((t) => [t.id, t] as const))('the %s template', (_id, t) => {
   it.each(t.eventTypes)('builds a call that passes the US contract for the %s example', async (eventType) => {
-    const built = await runTemplate(t.code, webhookFor(eventType));
+    const built = await templates.run(t.code, webhookFor(eventType));
     expect(built.url).toMatch(/^https:\/\/api\.segment\.io\/v1\/(track|identify)$/);
     expect(checkSegmentRequest(built, US)).toEqual([]);
     // What is sent: with the deterministic messageId, still within the contract.
@@ -213,7 +188,7 @@ describe.each(segmentManifest.templates.map((t) => [t.id, t] as const))('the %s 
   it.each(t.eventTypes)(
     'on an EU endpoint, the %s call is flagged for its US host, naming the EU URL; with the EU host it passes',
     async (eventType) => {
-      const built = await runTemplate(t.code, webhookFor(eventType));
+      const built = await templates.run(t.code, webhookFor(eventType));
       const findings = checkSegmentRequest(built, EU);
       expect(findings).toHaveLength(1);
       expect(findings[0]!.field).toBe('url');
@@ -222,7 +197,7 @@ describe.each(segmentManifest.templates.map((t) => [t.id, t] as const))('the %s 
 
       const euCode = t.code.replaceAll('https://api.segment.io/', 'https://events.eu1.segmentapis.com/');
       expect(euCode).not.toBe(t.code);
-      const euBuilt = await runTemplate(euCode, webhookFor(eventType));
+      const euBuilt = await templates.run(euCode, webhookFor(eventType));
       expect(checkSegmentRequest(euBuilt, EU)).toEqual([]);
       expect(checkSegmentRequest(euBuilt, US)).toHaveLength(1);
     },
@@ -231,7 +206,7 @@ describe.each(segmentManifest.templates.map((t) => [t.id, t] as const))('the %s 
   it('handles exactly its eventTypes: every other catalog event passes through unchanged', async () => {
     const changed: string[] = [];
     for (const eventType of ALL_EVENT_TYPES) {
-      const built = await runTemplate(t.code, webhookFor(eventType));
+      const built = await templates.run(t.code, webhookFor(eventType));
       if (
         built.url !== ENDPOINT_URL ||
         JSON.stringify(built.payload) !== JSON.stringify(exampleOf(eventType))
@@ -251,7 +226,7 @@ describe.each(segmentManifest.templates.map((t) => [t.id, t] as const))('the %s 
     expect(passThrough.length).toBe(ALL_EVENT_TYPES.length - t.eventTypes.length);
     for (const eventType of passThrough) {
       expect(t.eventTypes).not.toContain(eventType);
-      const built = await runTemplate(t.code, webhookFor(eventType));
+      const built = await templates.run(t.code, webhookFor(eventType));
       expect(built.payload).toStrictEqual(exampleOf(eventType));
       const found = fields(checkSegmentRequest(built, US));
       expect(found, eventType).toEqual(expect.arrayContaining(['payload.userId', 'payload.event']));
@@ -883,7 +858,7 @@ describe('the Segment fake', () => {
   it('takes every template’s prepared call as sent at delivery, and drops the pass-through envelope', async () => {
     for (const t of segmentManifest.templates) {
       for (const eventType of t.eventTypes) {
-        const built = await runTemplate(t.code, webhookFor(eventType));
+        const built = await templates.run(t.code, webhookFor(eventType));
         const prepared = segment.prepare(built, { messageId: `msg_${eventType}`, endpointId: 'ep_1' });
         expect(checkSegmentRequest(prepared, US)).toEqual([]);
         const path = new URL(prepared.url).pathname;
@@ -899,7 +874,7 @@ describe('the Segment fake', () => {
     expect(fake.dropped).toEqual([]);
 
     // What the check stops: the raw envelope on the Track API is a 200 that Segment drops.
-    const passThrough = await runTemplate(template('track-payment').code, webhookFor('refund.succeeded'));
+    const passThrough = await templates.run(template('track-payment').code, webhookFor('refund.succeeded'));
     expect((await post('/v1/track', passThrough.payload)).statusCode).toBe(200);
     expect(fake.received).toHaveLength(4);
     expect(fake.dropped).toHaveLength(1);

@@ -1,12 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { findEventType } from '../../catalog/index.ts';
-import {
-  createSandbox,
-  type Sandbox,
-  type TransformedRequest,
-  type WebhookInput,
-} from '../../sandbox/index.ts';
+import type { TransformedRequest } from '../../sandbox/index.ts';
 import type { VendorResponse } from '../connector.ts';
+import { exampleWebhook } from '../example-webhook.ts';
+import { templateSandbox } from '../template-sandbox.ts';
 import {
   checkSendgridRequest,
   classifySendgridResponse,
@@ -44,31 +41,9 @@ function response(
 ): VendorResponse {
   return { statusCode, headers, body: typeof body === 'string' ? body : JSON.stringify(body) };
 }
-function webhookFor(eventType: string): WebhookInput {
-  return {
-    eventType,
-    payload: structuredClone(findEventType(eventType)!.example),
-    url: 'https://api.sendgrid.com/',
-    method: 'POST',
-    headers: {},
-    env: {},
-    cancel: false,
-  };
-}
+const webhookFor = (eventType: string) => exampleWebhook(eventType, 'https://api.sendgrid.com/');
 
-let sandbox: Sandbox;
-beforeAll(() => {
-  sandbox = createSandbox({
-    processes: 1,
-    timeoutMs: 1000,
-    memoryLimitMb: 64,
-    maxCodeBytes: 262144,
-    maxOutputBytes: 1048576,
-  });
-});
-afterAll(async () => {
-  await sandbox?.close();
-});
+const templates = templateSandbox();
 
 describe('the SendGrid manifest', () => {
   it('describes a bearer card with one secret SG. key, global and EU regions', () => {
@@ -102,13 +77,7 @@ describe('the SendGrid manifest', () => {
   for (const template of sendgridManifest.templates) {
     for (const eventType of template.eventTypes) {
       it(`template ${template.id} builds mail SendGrid accepts for ${eventType}`, async () => {
-        const outcome = await sandbox.transform({
-          scope: 'sendgrid-test',
-          code: template.code,
-          input: webhookFor(eventType),
-        });
-        if (outcome.kind !== 'request') throw new Error(JSON.stringify(outcome));
-        const built = outcome.request;
+        const built = await templates.run(template.code, webhookFor(eventType));
         expect(built.url).toBe(URL_SEND);
         expect(checkSendgridRequest(built, GLOBAL)).toEqual([]);
         const payload = built.payload as {

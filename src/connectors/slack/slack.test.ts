@@ -1,12 +1,8 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { findEventType } from '../../catalog/index.ts';
-import {
-  createSandbox,
-  type Sandbox,
-  type TransformedRequest,
-  type WebhookInput,
-} from '../../sandbox/index.ts';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { TransformedRequest } from '../../sandbox/index.ts';
 import type { ContractFinding } from '../connector.ts';
+import { exampleWebhook } from '../example-webhook.ts';
+import { templateSandbox } from '../template-sandbox.ts';
 import {
   checkSlackRequest,
   classifySlackResponse,
@@ -25,17 +21,7 @@ const message = {
   blocks: [{ type: 'section', text: { type: 'mrkdwn', text: '*Hi*' } }],
 };
 
-function webhookFor(eventType: string, url = HOOK_URL): WebhookInput {
-  return {
-    eventType,
-    payload: structuredClone(findEventType(eventType)!.example),
-    url,
-    method: 'POST',
-    headers: {},
-    env: {},
-    cancel: false,
-  };
-}
+const webhookFor = (eventType: string, url = HOOK_URL) => exampleWebhook(eventType, url);
 
 function request(payload: unknown, extra: Partial<TransformedRequest> = {}): TransformedRequest {
   return { method: 'POST', url: HOOK_URL, headers: {}, payload, ...extra };
@@ -49,26 +35,7 @@ function expectActionable(findings: ContractFinding[]) {
   }
 }
 
-let sandbox: Sandbox;
-beforeAll(() => {
-  sandbox = createSandbox({
-    processes: 1,
-    timeoutMs: 1000,
-    memoryLimitMb: 64,
-    maxCodeBytes: 262144,
-    maxOutputBytes: 1048576,
-  });
-});
-afterAll(async () => {
-  await sandbox?.close();
-});
-
-async function runTemplate(code: string, input: WebhookInput): Promise<TransformedRequest> {
-  const outcome = await sandbox.transform({ scope: 'slack-test', code, input });
-  if (outcome.kind !== 'request') throw new Error(`expected a request, got ${JSON.stringify(outcome)}`);
-  expect(outcome.console).toEqual([]);
-  return outcome.request;
-}
+const templates = templateSandbox();
 
 describe('the Slack manifest', () => {
   it('is a URL-secret card: no credential fields, hooks.slack.com, messaging', () => {
@@ -93,7 +60,7 @@ describe('the Slack template', () => {
   for (const template of slackManifest.templates) {
     for (const eventType of template.eventTypes) {
       it(`${template.id} on ${eventType}: keeps the pasted URL and passes the contract`, async () => {
-        const built = await runTemplate(template.code, webhookFor(eventType));
+        const built = await templates.run(template.code, webhookFor(eventType));
         expect(built.url).toBe(HOOK_URL);
         expect(built.method).toBe('POST');
         expect(checkSlackRequest(built, REGION)).toEqual([]);
@@ -107,7 +74,7 @@ describe('the Slack template', () => {
   it('writes the amount and the customer into a payment message, escaping mrkdwn', async () => {
     const input = webhookFor('payment.succeeded');
     (input.payload as { data: { customer: { name: string } } }).data.customer.name = 'Ada <script>';
-    const built = await runTemplate(slackManifest.templates[0]!.code, input);
+    const built = await templates.run(slackManifest.templates[0]!.code, input);
     const payload = built.payload as { text: string; blocks: { text?: { text: string } }[] };
     expect(payload.text).toBe('Payment received: 29.99 USD');
     expect(payload.blocks[0]!.text!.text).toContain('Ada &lt;script&gt;');
@@ -117,7 +84,7 @@ describe('the Slack template', () => {
   it('leaves events it does not handle unchanged', async () => {
     const input = webhookFor('payment.succeeded');
     input.eventType = 'dispute.opened';
-    const built = await runTemplate(slackManifest.templates[0]!.code, input);
+    const built = await templates.run(slackManifest.templates[0]!.code, input);
     expect(built.payload).toEqual(input.payload);
     expect(fields(checkSlackRequest(built, REGION))).toContain('payload.text');
   });

@@ -1,12 +1,8 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { findEventType } from '../../catalog/index.ts';
-import {
-  createSandbox,
-  type Sandbox,
-  type TransformedRequest,
-  type WebhookInput,
-} from '../../sandbox/index.ts';
+import type { TransformedRequest, WebhookInput } from '../../sandbox/index.ts';
 import type { ContractFinding } from '../connector.ts';
+import { templateSandbox } from '../template-sandbox.ts';
 import {
   checkTeamsRequest,
   startTeamsFake,
@@ -61,26 +57,7 @@ function expectActionable(findings: ContractFinding[]) {
   }
 }
 
-let sandbox: Sandbox;
-beforeAll(() => {
-  sandbox = createSandbox({
-    processes: 1,
-    timeoutMs: 1000,
-    memoryLimitMb: 64,
-    maxCodeBytes: 262144,
-    maxOutputBytes: 1048576,
-  });
-});
-afterAll(async () => {
-  await sandbox?.close();
-});
-
-async function runTemplate(code: string, input: WebhookInput): Promise<TransformedRequest> {
-  const outcome = await sandbox.transform({ scope: 'teams-test', code, input });
-  if (outcome.kind !== 'request') throw new Error(`expected a request, got ${JSON.stringify(outcome)}`);
-  expect(outcome.console).toEqual([]);
-  return outcome.request;
-}
+const templates = templateSandbox();
 
 describe('the Teams manifest', () => {
   it('is a URL-secret card for both Workflows and legacy Incoming Webhook hosts', () => {
@@ -112,7 +89,7 @@ describe('the Teams template', () => {
     for (const eventType of template.eventTypes) {
       it(`${template.id} on ${eventType}: builds the Adaptive Card envelope both kinds accept`, async () => {
         for (const url of [FLOW_URL, LEGACY_URL]) {
-          const built = await runTemplate(template.code, webhookFor(eventType, url));
+          const built = await templates.run(template.code, webhookFor(eventType, url));
           expect(built.url).toBe(url);
           expect(checkTeamsRequest(built, REGION)).toEqual([]);
           expect(built.payload).toMatchObject({
@@ -130,7 +107,7 @@ describe('the Teams template', () => {
   }
 
   it('writes the title and the facts of a payment', async () => {
-    const built = await runTemplate(
+    const built = await templates.run(
       teamsManifest.templates[0]!.code,
       webhookFor('payment.succeeded', FLOW_URL),
     );
@@ -144,7 +121,7 @@ describe('the Teams template', () => {
   it('leaves events it does not handle unchanged (the check then refuses the raw envelope)', async () => {
     const input = webhookFor('payment.succeeded', FLOW_URL);
     input.eventType = 'dispute.opened';
-    const built = await runTemplate(teamsManifest.templates[0]!.code, input);
+    const built = await templates.run(teamsManifest.templates[0]!.code, input);
     expect(built.payload).toEqual(input.payload);
     expect(fields(checkTeamsRequest(built, REGION))).toEqual(['payload.type', 'payload.attachments']);
   });

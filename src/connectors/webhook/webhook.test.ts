@@ -1,9 +1,11 @@
 import { Webhook as StandardWebhook } from 'standardwebhooks';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { findEventType } from '../../catalog/index.ts';
-import { createSandbox, type Sandbox, type TransformedRequest } from '../../sandbox/index.ts';
+import type { TransformedRequest } from '../../sandbox/index.ts';
 import type { ContractFinding, VendorResponse } from '../connector.ts';
+import { exampleWebhook } from '../example-webhook.ts';
 import { credentialHostProblem } from '../review-request.ts';
+import { templateSandbox } from '../template-sandbox.ts';
 import {
   MAX_BODY_BYTES,
   PAYMENT_AND_SUBSCRIPTION_EVENTS,
@@ -18,21 +20,14 @@ const ENDPOINT_URL = 'https://hooks.merchant.example/dodo';
 const SECRET = `whsec_${Buffer.alloc(32, 7).toString('base64')}`;
 const OTHER_SECRET = `whsec_${Buffer.alloc(32, 9).toString('base64')}`;
 
-let sandbox: Sandbox;
+const templates = templateSandbox();
+
 let fake: WebhookReceiverFake;
 
 beforeAll(async () => {
-  sandbox = createSandbox({
-    processes: 1,
-    timeoutMs: 1000,
-    memoryLimitMb: 64,
-    maxCodeBytes: 262144,
-    maxOutputBytes: 1048576,
-  });
   fake = await startWebhookReceiverFake({ secrets: [SECRET], maxBodyBytes: 4096 });
 });
 afterAll(async () => {
-  await sandbox?.close();
   await fake?.close();
 });
 beforeEach(() => fake.reset());
@@ -96,19 +91,10 @@ describe('the pass-through template', () => {
     '%s: the envelope goes unchanged to the endpoint URL and passes its own contract',
     async (eventType) => {
       const example = findEventType(eventType)!.example;
-      const outcome = await sandbox.transform({
-        scope: 'webhook-test',
-        code: webhookManifest.templates[0]!.code,
-        input: {
-          eventType,
-          payload: structuredClone(example),
-          url: ENDPOINT_URL,
-          method: 'POST',
-          headers: {},
-          env: {},
-          cancel: false,
-        },
-      });
+      const outcome = await templates.transform(
+        webhookManifest.templates[0]!.code,
+        exampleWebhook(eventType, ENDPOINT_URL),
+      );
       expect(outcome.kind).toBe('request');
       if (outcome.kind !== 'request') return;
       expect(outcome.request).toMatchObject({ method: 'POST', url: ENDPOINT_URL, payload: example });

@@ -1,12 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { findEventType } from '../../catalog/index.ts';
-import {
-  createSandbox,
-  type Sandbox,
-  type TransformedRequest,
-  type WebhookInput,
-} from '../../sandbox/index.ts';
+import type { TransformedRequest } from '../../sandbox/index.ts';
 import type { ContractFinding, VendorResponse } from '../connector.ts';
+import { exampleWebhook } from '../example-webhook.ts';
+import { templateSandbox } from '../template-sandbox.ts';
 import {
   checkWindmillRequest,
   startWindmillFake,
@@ -21,28 +17,13 @@ const RUN_PATH = '/api/w/acme/jobs/run/p/u/ada/on_payment';
 const ENDPOINT_URL = `https://app.windmill.dev${RUN_PATH}?token=${TOKEN}`;
 const region = windmillRegions.default;
 
-function webhookFor(eventType: string): WebhookInput {
-  const definition = findEventType(eventType);
-  if (!definition) throw new Error(`${eventType} is not in the event catalog`);
-  return {
-    eventType,
-    payload: structuredClone(definition.example),
-    url: ENDPOINT_URL,
-    method: 'POST',
-    headers: {},
-    env: {},
-    cancel: false,
-  };
-}
+const webhookFor = (eventType: string) => exampleWebhook(eventType, ENDPOINT_URL);
 
-let sandbox: Sandbox;
+const templates = templateSandbox();
+
 let fake: WindmillFake;
 
-async function run(code: string, eventType: string): Promise<TransformedRequest> {
-  const outcome = await sandbox.transform({ scope: 'windmill-test', code, input: webhookFor(eventType) });
-  if (outcome.kind !== 'request') throw new Error(`expected a request, got ${JSON.stringify(outcome)}`);
-  return outcome.request;
-}
+const run = (code: string, eventType: string) => templates.run(code, webhookFor(eventType));
 
 function request(
   payload: unknown,
@@ -70,18 +51,10 @@ async function post(pathAndQuery: string, body: string, headers: Record<string, 
 }
 
 beforeAll(async () => {
-  sandbox = createSandbox({
-    processes: 1,
-    timeoutMs: 1000,
-    memoryLimitMb: 64,
-    maxCodeBytes: 262144,
-    maxOutputBytes: 1048576,
-  });
   fake = await startWindmillFake({ workspace: 'acme', runnables: ['u/ada/on_payment'], tokens: [TOKEN] });
 });
 
 afterAll(async () => {
-  await sandbox?.close();
   await fake?.close();
 });
 

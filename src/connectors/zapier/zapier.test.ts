@@ -1,12 +1,8 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { findEventType } from '../../catalog/index.ts';
-import {
-  createSandbox,
-  type Sandbox,
-  type TransformedRequest,
-  type WebhookInput,
-} from '../../sandbox/index.ts';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { TransformedRequest } from '../../sandbox/index.ts';
 import type { ContractFinding } from '../connector.ts';
+import { exampleWebhook } from '../example-webhook.ts';
+import { templateSandbox } from '../template-sandbox.ts';
 import {
   checkZapierRequest,
   startZapierFake,
@@ -21,17 +17,7 @@ const HOOK_PATH = '/hooks/catch/1234567/abc1x2y/';
 const HOOK_URL = `https://hooks.zapier.com${HOOK_PATH}`;
 const flat = { event_type: 'payment.succeeded', customer_email: 'ada@example.com', amount: '29.99' };
 
-function webhookFor(eventType: string, url = HOOK_URL): WebhookInput {
-  return {
-    eventType,
-    payload: structuredClone(findEventType(eventType)!.example),
-    url,
-    method: 'POST',
-    headers: {},
-    env: {},
-    cancel: false,
-  };
-}
+const webhookFor = (eventType: string, url = HOOK_URL) => exampleWebhook(eventType, url);
 
 function request(payload: unknown, extra: Partial<TransformedRequest> = {}): TransformedRequest {
   return { method: 'POST', url: HOOK_URL, headers: {}, payload, ...extra };
@@ -45,26 +31,7 @@ function expectActionable(findings: ContractFinding[]) {
   }
 }
 
-let sandbox: Sandbox;
-beforeAll(() => {
-  sandbox = createSandbox({
-    processes: 1,
-    timeoutMs: 1000,
-    memoryLimitMb: 64,
-    maxCodeBytes: 262144,
-    maxOutputBytes: 1048576,
-  });
-});
-afterAll(async () => {
-  await sandbox?.close();
-});
-
-async function runTemplate(code: string, input: WebhookInput): Promise<TransformedRequest> {
-  const outcome = await sandbox.transform({ scope: 'zapier-test', code, input });
-  if (outcome.kind !== 'request') throw new Error(`expected a request, got ${JSON.stringify(outcome)}`);
-  expect(outcome.console).toEqual([]);
-  return outcome.request;
-}
+const templates = templateSandbox();
 
 describe('the Zapier manifest', () => {
   it('is a URL-secret automation card on hooks.zapier.com', () => {
@@ -89,7 +56,7 @@ describe('the Zapier template', () => {
   for (const template of zapierManifest.templates) {
     for (const eventType of template.eventTypes) {
       it(`${template.id} on ${eventType}: keeps the pasted URL and builds flat JSON that passes the contract`, async () => {
-        const built = await runTemplate(template.code, webhookFor(eventType));
+        const built = await templates.run(template.code, webhookFor(eventType));
         expect(built.url).toBe(HOOK_URL);
         expect(checkZapierRequest(built, REGION)).toEqual([]);
         const payload = built.payload as Record<string, unknown>;
@@ -104,7 +71,7 @@ describe('the Zapier template', () => {
 
   it('converts the amounts and keeps the ids', async () => {
     const code = zapierManifest.templates[0]!.code;
-    const payment = (await runTemplate(code, webhookFor('payment.succeeded'))).payload as Record<
+    const payment = (await templates.run(code, webhookFor('payment.succeeded'))).payload as Record<
       string,
       unknown
     >;
@@ -113,7 +80,7 @@ describe('the Zapier template', () => {
       currency: 'USD',
       payment_id: 'pay_2IjeQm4hqU6RGzjvdbzsS',
     });
-    const cancelled = (await runTemplate(code, webhookFor('subscription.cancelled'))).payload as Record<
+    const cancelled = (await templates.run(code, webhookFor('subscription.cancelled'))).payload as Record<
       string,
       unknown
     >;
