@@ -60,6 +60,16 @@ export interface DeliveredCard extends CardEndpoint {
   eventTypes?: readonly string[];
 }
 
+/** A card the vendor refuses: what the first attempt gets and shows. */
+export interface RefusedCard extends CardSettings {
+  template: string;
+  statusCode: number;
+  /** Text (or a pattern) the attempt's response shows. */
+  response: string | RegExp;
+  /** The refusal is final: the message fails after this one attempt. */
+  final?: boolean;
+}
+
 export interface EndToEnd<F> {
   readonly fake: F;
   readonly server: TestServer;
@@ -111,6 +121,20 @@ export interface EndToEnd<F> {
     check: DeliveryCheck<R>,
     options?: { url?: string },
   ): void;
+  /** A test that a message to an endpoint made from `card` gets the vendor's refusal, shown on the attempt. */
+  itIsRefused(title: string, card: RefusedCard): void;
+}
+
+/** What the fake recorded is the request the template built: path, method when recorded, body, `headers`. */
+export function expectSentAsBuilt(
+  record: { path: string; method?: string; body: unknown; headers: Record<string, string> },
+  expected: PlainRun,
+  headers: Record<string, string | undefined>,
+): void {
+  expect(record.path).toBe(new URL(expected.url).pathname);
+  if (record.method !== undefined) expect(record.method).toBe(expected.method);
+  expect(record.body).toEqual(expected.payload);
+  for (const [name, value] of Object.entries(headers)) expect(record.headers[name], name).toBe(value);
 }
 
 function runPlainJs(code: string, eventType: string, url: string): PlainRun {
@@ -266,6 +290,18 @@ export function describeEndToEnd<F extends { close(): Promise<void> }>(
       });
     }
 
+    function itIsRefused(
+      testTitle: string,
+      { template, statusCode, response, final, ...settings }: RefusedCard,
+    ) {
+      it(testTitle, async () => {
+        const { appId } = await createCardEndpoint(template, settings);
+        const message = await send(appId);
+        expect((await firstAttempt(appId, message.id, statusCode)).response).toMatch(response);
+        if (final) await expectFailedOnce(appId, message.id);
+      });
+    }
+
     tests({
       get fake() {
         return fake;
@@ -289,6 +325,7 @@ export function describeEndToEnd<F extends { close(): Promise<void> }>(
       expectAttemptCodes,
       expectDelivered,
       itDeliversEachTemplate,
+      itIsRefused,
     });
   });
 }

@@ -26,6 +26,8 @@ export interface FakeRequest {
   json(invalid: () => FakeReply): unknown;
   /** The next reply a test scripted with `respondWith`, if any; a fake takes it once the credentials pass. */
   scripted(): FakeReply | undefined;
+  /** Headers every answer to this request carries from here on (a vendor's rate-limit counters), under its own. */
+  replyHeaders: Record<string, string>;
 }
 
 /** A fake's answer. */
@@ -166,6 +168,7 @@ export async function startFakeServer(options: FakeServerOptions): Promise<FakeS
             }
           },
           scripted: () => scripted.shift(),
+          replyHeaders: {},
         };
         const reply = await answer(request);
         const text = serialize(reply.body);
@@ -179,6 +182,7 @@ export async function startFakeServer(options: FakeServerOptions): Promise<FakeS
         });
         response.writeHead(reply.statusCode, {
           ...(text === '' ? {} : { 'content-type': options.contentType }),
+          ...request.replyHeaders,
           ...reply.headers,
         });
         response.end(text);

@@ -1,4 +1,4 @@
-import type { VendorResponse } from './connector.ts';
+import type { ResponseVerdict, VendorResponse } from './connector.ts';
 
 // What every response policy reads from a vendor's answer, read one way.
 
@@ -24,4 +24,9 @@ export function bodyExcerpt(body: string, prefix = ''): string {
   const text = body.trim().replace(/\s+/g, ' ');
   if (text === '') return '';
   return `${prefix}${text.length > 200 ? `${text.slice(0, 197)}...` : text}`;
+}
+
+/** Retry, after `waitMs` when the vendor said how long to wait. */
+export function retryVerdict(waitMs: number | undefined): ResponseVerdict {
+  return waitMs === undefined ? { kind: 'retry' } : { kind: 'retry', retryAfterMs: waitMs };
 }

@@ -25,13 +25,12 @@ describeEndToEnd(
       },
     );
 
-    it('a wrong API key gets Close’s 401, recorded on the attempt, and is not retried', async () => {
-      const { appId } = await e2e.createCardEndpoint('create-contact', {
-        credentials: { apiKey: 'api_wrongKeyAbcdefghijklmnop' },
-      });
-      const message = await e2e.send(appId);
-      expect((await e2e.firstAttempt(appId, message.id, 401)).response).toContain('Unauthorized');
-      await e2e.expectFailedOnce(appId, message.id);
+    e2e.itIsRefused('a wrong API key gets Close’s 401, recorded on the attempt, and is not retried', {
+      template: 'create-contact',
+      credentials: { apiKey: 'api_wrongKeyAbcdefghijklmnop' },
+      statusCode: 401,
+      response: 'Unauthorized',
+      final: true,
     });
 
     it('a lead id Close does not know gets its 400 field error on the attempt; a 429 is retried', async () => {

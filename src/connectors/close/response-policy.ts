@@ -1,5 +1,5 @@
 import type { ResponseVerdict, VendorResponse } from '../connector.ts';
-import { responseHeader, retryAfterHeaderMs } from '../vendor-response.ts';
+import { responseHeader, retryAfterHeaderMs, retryVerdict } from '../vendor-response.ts';
 
 /** `Retry-After` (seconds, possibly fractional), else `reset=` of the `RateLimit` header, else the body's `rate_reset`. */
 export function retryAfterMs(response: VendorResponse): number | undefined {
@@ -37,8 +37,7 @@ export function classifyCloseResponse(response: VendorResponse): ResponseVerdict
   const status = response.statusCode;
   if (status >= 200 && status < 300) return { kind: 'success' };
   if (status === 429 || status >= 500) {
-    const waitMs = retryAfterMs(response);
-    return waitMs === undefined ? { kind: 'retry' } : { kind: 'retry', retryAfterMs: waitMs };
+    return retryVerdict(retryAfterMs(response));
   }
   if (status === 401 || status === 403) {
     return {

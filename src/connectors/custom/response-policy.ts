@@ -1,5 +1,5 @@
 import type { ResponseVerdict, VendorResponse } from '../connector.ts';
-import { responseHeader, retryAfterHeaderMs } from '../vendor-response.ts';
+import { responseHeader, retryAfterHeaderMs, retryVerdict } from '../vendor-response.ts';
 
 /**
  * How the merchant's own API's answer counts. There is no vendor document, so the rules are the generic ones
@@ -31,8 +31,7 @@ export function classifyCustomResponse(response: VendorResponse): ResponseVerdic
     return { kind: 'gone', reason: `your API answered 410 Gone: ${excerpt(response.body)}` };
   }
   if (status === 408 || status === 425 || status === 429 || status >= 500) {
-    const after = retryAfterHeaderMs(response);
-    return after === undefined ? { kind: 'retry' } : { kind: 'retry', retryAfterMs: after };
+    return retryVerdict(retryAfterHeaderMs(response));
   }
   if (status >= 300 && status < 400) {
     const location = responseHeader(response, 'location');

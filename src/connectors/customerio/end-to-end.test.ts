@@ -32,13 +32,12 @@ describeEndToEnd(
       },
     );
 
-    it('a wrong API key gets Customer.io’s 401, and the attempt shows it', async () => {
-      const { appId } = await e2e.createCardEndpoint('track-payment', {
-        credentials: { siteId: SITE_ID, apiKey: 'wrongkey0000000000' },
-      });
-      const message = await e2e.send(appId);
-      await e2e.firstAttempt(appId, message.id, 401);
-      await e2e.expectStatus(appId, message.id, 2);
+    e2e.itIsRefused('a wrong API key gets Customer.io’s 401, and the attempt shows it', {
+      template: 'track-payment',
+      credentials: { siteId: SITE_ID, apiKey: 'wrongkey0000000000' },
+      statusCode: 401,
+      response: 'Unauthorized request',
+      final: true,
     });
 
     it("stops a seed's original invalid action before sending, naming the field and the fix", async () => {

@@ -1,5 +1,5 @@
 import type { ResponseVerdict, VendorResponse } from '../connector.ts';
-import { responseHeader, retryAfterHeaderMs } from '../vendor-response.ts';
+import { responseHeader, retryAfterHeaderMs, retryVerdict } from '../vendor-response.ts';
 
 /**
  * How a Track API answer counts (shared/reference/destinations.md §2):
@@ -87,8 +87,7 @@ export function classifyCustomerioResponse(response: VendorResponse): ResponseVe
   if (status === 207) return { kind: 'permanent', reason: partialBatch(response.body) };
   if (status >= 200 && status < 300) return { kind: 'success' };
   if (status === 408 || status === 429 || status >= 500) {
-    const after = retryAfterHeaderMs(response);
-    return after === undefined ? { kind: 'retry' } : { kind: 'retry', retryAfterMs: after };
+    return retryVerdict(retryAfterHeaderMs(response));
   }
   if (status >= 300 && status < 400) {
     const location = responseHeader(response, 'location');

@@ -1,5 +1,4 @@
-import { expect, it } from 'vitest';
-import { describeEndToEnd } from '../end-to-end-fixture.ts';
+import { describeEndToEnd, expectSentAsBuilt } from '../end-to-end-fixture.ts';
 import { startDatafastFake } from './index.ts';
 
 const API_KEY = 'df_e2e_9d8e7f6a5b4c';
@@ -16,19 +15,14 @@ describeEndToEnd(
     e2e.itDeliversEachTemplate(
       'template %s: the fake receives exactly what the template builds, with Bearer auth',
       () => e2e.fake.received,
-      (call, expected) => {
-        expect(call.path).toBe(new URL(expected.url).pathname);
-        expect(call.body).toEqual(expected.payload);
-        expect(call.headers.authorization).toBe(`Bearer ${API_KEY}`);
-      },
+      (call, expected) => expectSentAsBuilt(call, expected, { authorization: `Bearer ${API_KEY}` }),
     );
 
-    it('a wrong API key gets DataFast’s 401, and the attempt shows it', async () => {
-      const { appId } = await e2e.createCardEndpoint('revenue-attribution', {
-        credentials: { apiKey: 'df_wrong_0000000000' },
-      });
-      const message = await e2e.send(appId);
-      expect((await e2e.firstAttempt(appId, message.id, 401)).response).toContain('Invalid API key');
+    e2e.itIsRefused('a wrong API key gets DataFast’s 401, and the attempt shows it', {
+      template: 'revenue-attribution',
+      credentials: { apiKey: 'df_wrong_0000000000' },
+      statusCode: 401,
+      response: 'Invalid API key',
     });
   },
 );

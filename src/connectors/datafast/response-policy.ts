@@ -1,5 +1,5 @@
 import type { ResponseVerdict, VendorResponse } from '../connector.ts';
-import { bodyExcerpt, responseHeader } from '../vendor-response.ts';
+import { bodyExcerpt, retryAfterHeaderMs, retryVerdict } from '../vendor-response.ts';
 
 /**
  * DataFast [error codes unverified; its API introduction is not in the reference]: 2xx is success, including the
@@ -10,10 +10,7 @@ export function classifyDatafastResponse(response: VendorResponse): ResponseVerd
   const status = response.statusCode;
   if (status >= 200 && status < 300) return { kind: 'success' };
   if (status === 429 || status >= 500) {
-    const after = responseHeader(response, 'retry-after')?.trim();
-    return after && /^\d+$/.test(after)
-      ? { kind: 'retry', retryAfterMs: Number(after) * 1000 }
-      : { kind: 'retry' };
+    return retryVerdict(retryAfterHeaderMs(response));
   }
   if (status === 401 || status === 403) {
     return {

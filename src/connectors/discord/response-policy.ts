@@ -1,5 +1,5 @@
 import type { ResponseVerdict, VendorResponse } from '../connector.ts';
-import { responseHeader } from '../vendor-response.ts';
+import { responseHeader, retryVerdict } from '../vendor-response.ts';
 
 /**
  * How Discord's answer to Execute Webhook counts (shared/reference/destinations.md §3b):
@@ -77,8 +77,7 @@ export function classifyDiscordResponse(response: VendorResponse): ResponseVerdi
     };
   }
   if (status === 429 || status === 408 || status >= 500) {
-    const after = discordRetryAfterMs(response);
-    return after === undefined ? { kind: 'retry' } : { kind: 'retry', retryAfterMs: after };
+    return retryVerdict(discordRetryAfterMs(response));
   }
   if (status === 401 || status === 403) {
     return {

@@ -24,13 +24,12 @@ describeEndToEnd(
       },
     );
 
-    it('a wrong API key gets Dub’s 401, and the attempt records it', async () => {
-      const { appId } = await e2e.createCardEndpoint('track-sale', {
-        credentials: { apiKey: 'dub_revokedKey000000000000' },
-      });
-      const message = await e2e.send(appId);
-      expect((await e2e.firstAttempt(appId, message.id, 401)).response).toMatch(/Invalid API key/);
-      await e2e.expectFailedOnce(appId, message.id);
+    e2e.itIsRefused('a wrong API key gets Dub’s 401, and the attempt records it', {
+      template: 'track-sale',
+      credentials: { apiKey: 'dub_revokedKey000000000000' },
+      statusCode: 401,
+      response: 'Invalid API key',
+      final: true,
     });
 
     it('refuses a card without an API key, naming the field', async () => {

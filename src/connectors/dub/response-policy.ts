@@ -1,5 +1,5 @@
 import type { ResponseVerdict, VendorResponse } from '../connector.ts';
-import { responseHeader, retryAfterHeaderMs } from '../vendor-response.ts';
+import { responseHeader, retryAfterHeaderMs, retryVerdict } from '../vendor-response.ts';
 
 /** `Retry-After` (seconds or a date), else `X-RateLimit-Reset` (Unix seconds, or seconds to wait if small). */
 function waitMs(response: VendorResponse, now: number): number | undefined {
@@ -43,8 +43,7 @@ export function classifyDubResponse(response: VendorResponse, now: number = Date
   const status = response.statusCode;
   if (status >= 200 && status < 300) return { kind: 'success' };
   if (status === 408 || status === 429 || status >= 500) {
-    const wait = waitMs(response, now);
-    return wait === undefined ? { kind: 'retry' } : { kind: 'retry', retryAfterMs: wait };
+    return retryVerdict(waitMs(response, now));
   }
   if (status === 401) {
     return {

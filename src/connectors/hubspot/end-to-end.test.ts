@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { describeEndToEnd } from '../end-to-end-fixture.ts';
+import { describeEndToEnd, expectSentAsBuilt } from '../end-to-end-fixture.ts';
 import { startHubspotFake } from './index.ts';
 
 const TOKEN = 'pat-na1-e2e00000-abcd-4ef0-9abc-1234567890ab';
@@ -16,21 +16,15 @@ describeEndToEnd(
     e2e.itDeliversEachTemplate(
       'template %s: the fake receives exactly what the template builds, with the Bearer token',
       () => e2e.fake.received,
-      (call, expected) => {
-        expect(call.method).toBe(expected.method);
-        expect(call.path).toBe(new URL(expected.url).pathname);
-        expect(call.body).toEqual(expected.payload);
-        expect(call.headers.authorization).toBe(`Bearer ${TOKEN}`);
-      },
+      (call, expected) => expectSentAsBuilt(call, expected, { authorization: `Bearer ${TOKEN}` }),
     );
 
-    it('a wrong token gets HubSpot’s 401, recorded on the attempt, and is not retried', async () => {
-      const { appId } = await e2e.createCardEndpoint('record-deals', {
-        credentials: { accessToken: 'pat-na1-00000000-0000-4000-8000-000000000000' },
-      });
-      const message = await e2e.send(appId);
-      expect((await e2e.firstAttempt(appId, message.id, 401)).response).toContain('INVALID_AUTHENTICATION');
-      await e2e.expectFailedOnce(appId, message.id);
+    e2e.itIsRefused('a wrong token gets HubSpot’s 401, recorded on the attempt, and is not retried', {
+      template: 'record-deals',
+      credentials: { accessToken: 'pat-na1-00000000-0000-4000-8000-000000000000' },
+      statusCode: 401,
+      response: 'INVALID_AUTHENTICATION',
+      final: true,
     });
 
     it('429 TEN_SECONDLY_ROLLING is retried; 429 DAILY is not', async () => {

@@ -1,5 +1,5 @@
 import type { ResponseVerdict, VendorResponse } from '../connector.ts';
-import { responseHeader, retryAfterHeaderMs } from '../vendor-response.ts';
+import { responseHeader, retryAfterHeaderMs, retryVerdict } from '../vendor-response.ts';
 
 interface HubspotError {
   status?: string;
@@ -63,12 +63,10 @@ export function classifyHubspotResponse(response: VendorResponse, now: number = 
         reason: `HubSpot's daily API limit for this portal is used up (429 DAILY): it resets at midnight in the portal's time zone`,
       };
     }
-    const waitMs = retryAfterMs(response, now);
-    return waitMs === undefined ? { kind: 'retry' } : { kind: 'retry', retryAfterMs: waitMs };
+    return retryVerdict(retryAfterMs(response, now));
   }
   if (status >= 500 || status === 423) {
-    const waitMs = retryAfterMs(response, now);
-    return waitMs === undefined ? { kind: 'retry' } : { kind: 'retry', retryAfterMs: waitMs };
+    return retryVerdict(retryAfterMs(response, now));
   }
   if (status === 409 && error?.category === 'CONFLICT' && /already exists/i.test(error.message ?? '')) {
     return { kind: 'success' };

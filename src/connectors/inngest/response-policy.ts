@@ -1,5 +1,5 @@
 import type { ResponseVerdict, VendorResponse } from '../connector.ts';
-import { bodyExcerpt, retryAfterHeaderMs } from '../vendor-response.ts';
+import { bodyExcerpt, retryAfterHeaderMs, retryVerdict } from '../vendor-response.ts';
 
 /**
  * How Inngest's answer counts (destinations.md §3e): 2xx success (`{ids, status}`); 400 (invalid event, too
@@ -11,8 +11,7 @@ export function classifyInngestResponse(response: VendorResponse, now: number = 
   const status = response.statusCode;
   if (status >= 200 && status < 300) return { kind: 'success' };
   if (status === 408 || status === 429 || status >= 500) {
-    const waitMs = retryAfterHeaderMs(response, now);
-    return waitMs === undefined ? { kind: 'retry' } : { kind: 'retry', retryAfterMs: waitMs };
+    return retryVerdict(retryAfterHeaderMs(response, now));
   }
   if (status === 401 || status === 403) {
     return {

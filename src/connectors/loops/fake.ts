@@ -56,41 +56,33 @@ export async function startLoopsFake(options: LoopsFakeOptions): Promise<LoopsFa
       if (scripted) return scripted;
       const admitted = rate.admit();
       // Loops reports the team's budget on every answer past the key check.
-      const rateHeaders = {
-        'x-ratelimit-limit': String(limit),
-        'x-ratelimit-remaining': String(admitted.remaining),
-      };
-      const reply = (answer: FakeReply): FakeReply => ({
-        ...answer,
-        headers: { ...rateHeaders, ...answer.headers },
-      });
-      if (!admitted.admitted) return reply(fail(429, 'Rate limit exceeded'));
-      if (method !== 'POST') return reply(fail(405, `${method} is not allowed; use POST`));
-      if (request.tooLarge) return reply(fail(413, 'Request body too large'));
+      request.replyHeaders['x-ratelimit-limit'] = String(limit);
+      request.replyHeaders['x-ratelimit-remaining'] = String(admitted.remaining);
+      if (!admitted.admitted) return fail(429, 'Rate limit exceeded');
+      if (method !== 'POST') return fail(405, `${method} is not allowed; use POST`);
+      if (request.tooLarge) return fail(413, 'Request body too large');
       if (request.mediaType !== 'application/json') {
-        return reply(fail(400, 'Content-Type must be application/json'));
+        return fail(400, 'Content-Type must be application/json');
       }
-      const body = request.json(() => reply(fail(400, 'Invalid JSON body')));
+      const body = request.json(() => fail(400, 'Invalid JSON body'));
       const problems = problemsFor(path, body);
-      if (!problems) return reply(fail(404, `Route not found: ${path}`));
+      if (!problems) return fail(404, `Route not found: ${path}`);
       if (problems.length > 0) {
-        return reply(
-          fail(400, problems.map((p) => (p.field ? `${p.field}: ${p.message}` : p.message)).join('; ')),
-        );
+        return fail(400, problems.map((p) => (p.field ? `${p.field}: ${p.message}` : p.message)).join('; '));
       }
       const idempotencyKey = headers['idempotency-key'];
       if (idempotencyKey !== undefined) {
         if (idempotencyKey.length === 0 || idempotencyKey.length > IDEMPOTENCY_KEY_MAX_CHARS) {
-          return reply(fail(400, `Idempotency-Key must be at most ${IDEMPOTENCY_KEY_MAX_CHARS} characters`));
+          return fail(400, `Idempotency-Key must be at most ${IDEMPOTENCY_KEY_MAX_CHARS} characters`);
         }
         const scoped = `${apiKey}\u0000${idempotencyKey}`;
         if (usedKeys.has(scoped)) {
-          return reply(fail(409, 'Idempotency key already used in the last 24 hours'));
+          return fail(409, 'Idempotency key already used in the last 24 hours');
         }
         usedKeys.add(scoped);
       }
       received.push({ path, apiKey, idempotencyKey, headers, body: body as Record<string, unknown> });
-      return reply({ statusCode: 200, body: { success: true } });
+      return { statusCode: 200, body: { success: true } };
     },
   });
   return Object.assign(server, { received });

@@ -1,5 +1,5 @@
 import type { ResponseVerdict, VendorResponse } from '../connector.ts';
-import { bodyExcerpt, responseHeader } from '../vendor-response.ts';
+import { bodyExcerpt, retryAfterHeaderMs, retryVerdict } from '../vendor-response.ts';
 
 /**
  * How Loops' answer counts (destinations.md §4e): 2xx is success; 409 "Idempotency key already used" means the
@@ -11,10 +11,7 @@ export function classifyLoopsResponse(response: VendorResponse): ResponseVerdict
   if (status >= 200 && status < 300) return { kind: 'success' };
   if (status === 409 && /idempotency key already used/i.test(response.body)) return { kind: 'success' };
   if (status === 429 || status >= 500) {
-    const after = responseHeader(response, 'retry-after')?.trim();
-    return after && /^\d+$/.test(after)
-      ? { kind: 'retry', retryAfterMs: Number(after) * 1000 }
-      : { kind: 'retry' };
+    return retryVerdict(retryAfterHeaderMs(response));
   }
   if (status === 401 || status === 403) {
     return {

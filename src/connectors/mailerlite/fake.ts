@@ -67,35 +67,28 @@ export async function startMailerliteFake(options: MailerliteFakeOptions): Promi
       if (scripted) return scripted;
       const admitted = rate.admit();
       // MailerLite reports the account's budget on every answer past the token check.
-      const rateHeaders = {
-        'x-ratelimit-limit': String(limit),
-        'x-ratelimit-remaining': String(admitted.remaining),
-      };
-      const reply = (answer: FakeReply): FakeReply => ({
-        ...answer,
-        headers: { ...rateHeaders, ...answer.headers },
-      });
+      request.replyHeaders['x-ratelimit-limit'] = String(limit);
+      request.replyHeaders['x-ratelimit-remaining'] = String(admitted.remaining);
       if (!admitted.admitted) {
         const retryAfter = String(Math.max(1, Math.ceil(admitted.resetMs / 1000)));
-        return reply({ ...fail(429, 'Too Many Attempts.'), headers: { 'retry-after': retryAfter } });
+        return { ...fail(429, 'Too Many Attempts.'), headers: { 'retry-after': retryAfter } };
       }
       const route = routeOf(path);
-      if (!route) return reply(fail(404, 'Resource not found.'));
+      if (!route) return fail(404, 'Resource not found.');
       const allowed = route.kind === 'create' ? 'POST' : 'PUT';
-      if (method !== allowed)
-        return reply(fail(405, `The ${method} method is not supported for this route.`));
-      if (request.tooLarge) return reply(fail(413, 'Request Entity Too Large'));
+      if (method !== allowed) return fail(405, `The ${method} method is not supported for this route.`);
+      if (request.tooLarge) return fail(413, 'Request Entity Too Large');
       if (request.mediaType !== 'application/json') {
-        return reply(fail(415, 'Content-Type must be application/json.'));
+        return fail(415, 'Content-Type must be application/json.');
       }
-      const body = request.json(() => reply(fail(400, 'Malformed JSON.')));
+      const body = request.json(() => fail(400, 'Malformed JSON.'));
       const errors = subscriberErrors(route, body);
       const fields = Object.keys(errors);
       if (fields.length > 0) {
         const first = errors[fields[0]!]![0]!;
         const more =
           fields.length > 1 ? ` (and ${fields.length - 1} more error${fields.length > 2 ? 's' : ''})` : '';
-        return reply(fail(422, `${first}${more}`, { errors }));
+        return fail(422, `${first}${more}`, { errors });
       }
       const input = body as Record<string, unknown>;
       let existing: StoredSubscriber | undefined;
@@ -103,7 +96,7 @@ export async function startMailerliteFake(options: MailerliteFakeOptions): Promi
         existing =
           subscribers.get(route.subscriber.toLowerCase()) ??
           [...subscribers.values()].find((s) => s.id === route.subscriber);
-        if (!existing) return reply(fail(404, 'Resource not found.'));
+        if (!existing) return fail(404, 'Resource not found.');
       } else {
         existing = subscribers.get(String(input.email).toLowerCase());
       }
@@ -120,7 +113,7 @@ export async function startMailerliteFake(options: MailerliteFakeOptions): Promi
       if (typeof input.status === 'string') subscriber.status = input.status;
       subscribers.set(subscriber.email.toLowerCase(), subscriber);
       received.push({ method, path, apiKey, headers, body: input });
-      return reply({ statusCode: existing ? 200 : 201, body: { data: structuredClone(subscriber) } });
+      return { statusCode: existing ? 200 : 201, body: { data: structuredClone(subscriber) } };
     },
   });
   return Object.assign(server, { received, subscribers });

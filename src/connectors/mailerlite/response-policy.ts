@@ -1,5 +1,5 @@
 import type { ResponseVerdict, VendorResponse } from '../connector.ts';
-import { bodyExcerpt, responseHeader } from '../vendor-response.ts';
+import { bodyExcerpt, retryAfterHeaderMs, retryVerdict } from '../vendor-response.ts';
 
 /**
  * MailerLite: 200 (updated) and 201 (created) are success; 429 waits for `Retry-After` (documented on the
@@ -10,10 +10,7 @@ export function classifyMailerliteResponse(response: VendorResponse): ResponseVe
   const status = response.statusCode;
   if (status >= 200 && status < 300) return { kind: 'success' };
   if (status === 429 || status >= 500) {
-    const after = responseHeader(response, 'retry-after')?.trim();
-    return after && /^\d+$/.test(after)
-      ? { kind: 'retry', retryAfterMs: Number(after) * 1000 }
-      : { kind: 'retry' };
+    return retryVerdict(retryAfterHeaderMs(response));
   }
   if (status === 401 || status === 403) {
     return {

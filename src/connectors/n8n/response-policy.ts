@@ -1,5 +1,5 @@
 import type { ResponseVerdict, VendorResponse } from '../connector.ts';
-import { bodyExcerpt, retryAfterHeaderMs } from '../vendor-response.ts';
+import { bodyExcerpt, retryAfterHeaderMs, retryVerdict } from '../vendor-response.ts';
 
 /**
  * How an n8n Webhook node's answer counts. destinations.md §3g documents no response contract, so this is
@@ -14,8 +14,7 @@ export function classifyN8nResponse(response: VendorResponse, now: number = Date
   const status = response.statusCode;
   if (status >= 200 && status < 300) return { kind: 'success' };
   if (status === 408 || status === 429 || status >= 500) {
-    const waitMs = retryAfterHeaderMs(response, now);
-    return waitMs === undefined ? { kind: 'retry' } : { kind: 'retry', retryAfterMs: waitMs };
+    return retryVerdict(retryAfterHeaderMs(response, now));
   }
   if (status === 404) {
     return {

@@ -1,5 +1,5 @@
 import type { ResponseVerdict, VendorResponse } from '../connector.ts';
-import { responseHeader, retryAfterHeaderMs } from '../vendor-response.ts';
+import { responseHeader, retryAfterHeaderMs, retryVerdict } from '../vendor-response.ts';
 
 /** `retry-after` (seconds, or an HTTP date), else `ratelimit-reset` (seconds until the window resets). */
 export function retryAfterMs(response: VendorResponse, now: number = Date.now()): number | undefined {
@@ -49,8 +49,7 @@ export function classifyResendResponse(response: VendorResponse, now: number = D
     status >= 500 ||
     (status === 409 && error?.name === 'concurrent_idempotent_requests')
   ) {
-    const waitMs = retryAfterMs(response, now);
-    return waitMs === undefined ? { kind: 'retry' } : { kind: 'retry', retryAfterMs: waitMs };
+    return retryVerdict(retryAfterMs(response, now));
   }
   if (status === 401 || status === 403) {
     return {

@@ -27,13 +27,12 @@ describeEndToEnd(
       },
     );
 
-    it('a wrong write key gets Segment’s 401, and the attempt shows it', async () => {
-      const { appId } = await e2e.createCardEndpoint('track-payment', {
-        credentials: { writeKey: 'wrongKeyButLongEnough123' },
-      });
-      const message = await e2e.send(appId);
-      await e2e.firstAttempt(appId, message.id, 401);
-      await e2e.expectFailedOnce(appId, message.id);
+    e2e.itIsRefused('a wrong write key gets Segment’s 401, and the attempt shows it', {
+      template: 'track-payment',
+      credentials: { writeKey: 'wrongKeyButLongEnough123' },
+      statusCode: 401,
+      response: 'unknown Write Key',
+      final: true,
     });
 
     it('never sends the write key elsewhere, and never shows it', async () => {

@@ -1,5 +1,5 @@
 import type { ResponseVerdict, VendorResponse } from '../connector.ts';
-import { bodyExcerpt, responseHeader, retryAfterHeaderMs } from '../vendor-response.ts';
+import { bodyExcerpt, responseHeader, retryAfterHeaderMs, retryVerdict } from '../vendor-response.ts';
 
 /**
  * `X-RateLimit-Reset`: Segment documents it as the seconds after which to retry. A value that can only be a Unix
@@ -15,9 +15,9 @@ function rateLimitResetMs(value: string | undefined, now: number): number | unde
 }
 
 function retry(response: VendorResponse, now: number): ResponseVerdict {
-  const waitMs =
-    retryAfterHeaderMs(response, now) ?? rateLimitResetMs(responseHeader(response, 'x-ratelimit-reset'), now);
-  return waitMs === undefined ? { kind: 'retry' } : { kind: 'retry', retryAfterMs: waitMs };
+  return retryVerdict(
+    retryAfterHeaderMs(response, now) ?? rateLimitResetMs(responseHeader(response, 'x-ratelimit-reset'), now),
+  );
 }
 
 /**

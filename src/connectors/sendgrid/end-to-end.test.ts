@@ -25,15 +25,12 @@ describeEndToEnd(
       },
     );
 
-    it('a wrong API key gets SendGrid’s 401, recorded on the attempt, and is not retried', async () => {
-      const { appId } = await e2e.createCardEndpoint('payment-receipt', {
-        credentials: { apiKey: 'SG.wrongKeyAbcdefghijklm.ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopq' },
-      });
-      const message = await e2e.send(appId);
-      expect((await e2e.firstAttempt(appId, message.id, 401)).response).toContain(
-        'authorization grant is invalid',
-      );
-      await e2e.expectFailedOnce(appId, message.id);
+    e2e.itIsRefused('a wrong API key gets SendGrid’s 401, recorded on the attempt, and is not retried', {
+      template: 'payment-receipt',
+      credentials: { apiKey: 'SG.wrongKeyAbcdefghijklm.ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopq' },
+      statusCode: 401,
+      response: 'authorization grant is invalid',
+      final: true,
     });
 
     it('a 503 is retried and the retry is delivered', async () => {

@@ -1,5 +1,5 @@
 import type { ResponseVerdict, VendorResponse } from '../connector.ts';
-import { responseHeader, retryAfterHeaderMs } from '../vendor-response.ts';
+import { responseHeader, retryAfterHeaderMs, retryVerdict } from '../vendor-response.ts';
 
 /** `Retry-After` (seconds or an HTTP date), else `X-RateLimit-Reset` (a Unix time in seconds). */
 export function retryAfterMs(response: VendorResponse, now: number = Date.now()): number | undefined {
@@ -34,8 +34,7 @@ export function classifySendgridResponse(
   const status = response.statusCode;
   if (status >= 200 && status < 300) return { kind: 'success' };
   if (status === 429 || status >= 500) {
-    const waitMs = retryAfterMs(response, now);
-    return waitMs === undefined ? { kind: 'retry' } : { kind: 'retry', retryAfterMs: waitMs };
+    return retryVerdict(retryAfterMs(response, now));
   }
   if (status === 401 || status === 403) {
     return {

@@ -1,5 +1,5 @@
 import type { ResponseVerdict, VendorResponse } from '../connector.ts';
-import { bodyExcerpt, retryAfterHeaderMs } from '../vendor-response.ts';
+import { bodyExcerpt, retryAfterHeaderMs, retryVerdict } from '../vendor-response.ts';
 
 /**
  * How a Slack incoming webhook's answer counts (shared/reference/destinations.md §3a). Errors come as a plain-text
@@ -24,8 +24,7 @@ export function classifySlackResponse(response: VendorResponse, now: number = Da
     };
   }
   if (status === 429 || status === 408 || status >= 500) {
-    const after = retryAfterHeaderMs(response, now);
-    return after === undefined ? { kind: 'retry' } : { kind: 'retry', retryAfterMs: after };
+    return retryVerdict(retryAfterHeaderMs(response, now));
   }
   if (status === 410) {
     return {

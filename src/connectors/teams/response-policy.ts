@@ -1,5 +1,5 @@
 import type { ResponseVerdict, VendorResponse } from '../connector.ts';
-import { bodyExcerpt, retryAfterHeaderMs } from '../vendor-response.ts';
+import { bodyExcerpt, retryAfterHeaderMs, retryVerdict } from '../vendor-response.ts';
 
 /**
  * How a Teams webhook's answer counts (shared/reference/destinations.md §3c):
@@ -17,8 +17,7 @@ import { bodyExcerpt, retryAfterHeaderMs } from '../vendor-response.ts';
 const excerpt = (body: string) => bodyExcerpt(body) || 'no details in the response';
 
 function retry(response: VendorResponse, now: number): ResponseVerdict {
-  const after = retryAfterHeaderMs(response, now);
-  return after === undefined ? { kind: 'retry' } : { kind: 'retry', retryAfterMs: after };
+  return retryVerdict(retryAfterHeaderMs(response, now));
 }
 
 export function classifyTeamsResponse(response: VendorResponse, now: number = Date.now()): ResponseVerdict {

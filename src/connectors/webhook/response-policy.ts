@@ -1,5 +1,5 @@
 import type { ResponseVerdict, VendorResponse } from '../connector.ts';
-import { responseHeader, retryAfterHeaderMs } from '../vendor-response.ts';
+import { responseHeader, retryAfterHeaderMs, retryVerdict } from '../vendor-response.ts';
 
 /**
  * How the receiver's answer counts, per Standard Webhooks (shared/reference/delivery-semantics.md §4) and the
@@ -22,6 +22,5 @@ export function classifyWebhookResponse(response: VendorResponse): ResponseVerdi
     return { kind: 'permanent', reason: 'the receiver asked (webhook-delivery: abort-message)' };
   }
   if (status === 410) return { kind: 'gone', reason: 'the receiver answered 410 Gone' };
-  const after = retryAfterHeaderMs(response);
-  return after === undefined ? { kind: 'retry' } : { kind: 'retry', retryAfterMs: after };
+  return retryVerdict(retryAfterHeaderMs(response));
 }

@@ -1,5 +1,5 @@
 import type { ResponseVerdict, VendorResponse } from '../connector.ts';
-import { bodyExcerpt, retryAfterHeaderMs } from '../vendor-response.ts';
+import { bodyExcerpt, retryAfterHeaderMs, retryVerdict } from '../vendor-response.ts';
 
 /**
  * How Zapier's answer to a catch hook counts (shared/reference/destinations.md §3d):
@@ -18,8 +18,7 @@ export function classifyZapierResponse(response: VendorResponse, now: number = D
   const status = response.statusCode;
   if (status >= 200 && status < 300) return { kind: 'success' };
   if (status === 429 || status === 408 || status >= 500) {
-    const after = retryAfterHeaderMs(response, now);
-    return after === undefined ? { kind: 'retry' } : { kind: 'retry', retryAfterMs: after };
+    return retryVerdict(retryAfterHeaderMs(response, now));
   }
   if (status === 404 || status === 410) {
     return {
