@@ -1,4 +1,3 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { cors } from 'hono/cors';
 import { requestId } from 'hono/request-id';
@@ -7,7 +6,7 @@ import { activityRoutes } from './activity-routes.ts';
 import { alertRoutes } from './alert-routes.ts';
 import { appRoutes } from './app-routes.ts';
 import { attemptRoutes } from './attempt-routes.ts';
-import { createAuthenticator, requireOperator } from './auth.ts';
+import { createAuthenticator } from './auth.ts';
 import { authRoutes } from './auth-routes.ts';
 import { connectorRoutes } from './connector-routes.ts';
 import type { ApiEnv, ApiOptions } from './context.ts';
@@ -17,18 +16,13 @@ import { eventTypeRoutes } from './event-type-routes.ts';
 import { healthRoutes } from './health-routes.ts';
 import { idempotency } from './idempotency.ts';
 import { messageRoutes } from './message-routes.ts';
+import { addMetricsRoute } from './metrics-route.ts';
 import { isOAuthCallback, oauthRoutes } from './oauth-routes.ts';
 import { problemResponse, respondToError } from './problem.ts';
 import { replayRoutes } from './replay-routes.ts';
 import { limitBody, parseJsonBody } from './request-body.ts';
 import { validateResponses } from './response-validation.ts';
 import { transformationRoutes } from './transformation-routes.ts';
-
-/** Compares digests, so that the time taken says nothing about how much of a token was right. */
-function sameSecret(given: string, expected: string): boolean {
-  const digest = (text: string) => createHash('sha256').update(text).digest();
-  return timingSafeEqual(digest(given), digest(expected));
-}
 
 const DOCUMENT = {
   openapi: '3.1.0',
@@ -78,20 +72,8 @@ export function createApi(options: ApiOptions) {
   api.doc31('/api/openapi.json', DOCUMENT);
   api.route('/', docsRoutes());
 
-  const { metrics } = options;
-  if (metrics) {
-    const isScraper = (header: string | undefined) =>
-      options.metricsToken !== undefined && sameSecret(header ?? '', `Bearer ${options.metricsToken}`);
-    api.get(
-      '/metrics',
-      (c, next) => (isScraper(c.req.header('authorization')) ? next() : authenticator.middleware(c, next)),
-      async (c) => {
-        if (!isScraper(c.req.header('authorization'))) requireOperator(c);
-        return c.body(await metrics.registry.metrics(), 200, {
-          'content-type': metrics.registry.contentType,
-        });
-      },
-    );
+  if (options.metrics) {
+    addMetricsRoute(api, { authenticator, metrics: options.metrics, metricsToken: options.metricsToken });
   }
 
   api.use('/api/v1/*', async (c, next) => {
@@ -117,3 +99,27 @@ export function createApi(options: ApiOptions) {
 }
 
 export type Api = ReturnType<typeof createApi>;
+
+/**
+ * What a worker-only process serves, when asked to: its liveness and its metrics (its deliveries, attempts
+ * and sandbox calls are counted where they happen, not in the API processes).
+ */
+export function createWorkerApi(
+  options: Pick<ApiOptions, 'store' | 'adminToken' | 'metricsToken' | 'logger'> & {
+    metrics: NonNullable<ApiOptions['metrics']>;
+  },
+) {
+  const api = new OpenAPIHono<ApiEnv>({ strict: false });
+  api.onError((error, c) =>
+    respondToError(error, c, (err, id) => options.logger.error({ err, requestId: id }, 'unexpected error')),
+  );
+  api.notFound((c) => problemResponse(404, 'not_found', `No route for ${c.req.method} ${c.req.path}`));
+  api.use('*', requestId());
+  api.get('/api/v1/health', (c) => c.body(null, 204));
+  addMetricsRoute(api, {
+    authenticator: createAuthenticator(options.store, options.adminToken),
+    metrics: options.metrics,
+    metricsToken: options.metricsToken,
+  });
+  return api;
+}

@@ -12,16 +12,34 @@ export async function runWorker(options: { config?: string }): Promise<void> {
     );
   }
   // Loaded once the configuration is known to be good, so that a wrong setting is reported at once.
-  const { createConfiguredSandbox, openStore, startWorker } = await import('../server/index.ts');
+  const { createConfiguredSandbox, openStore, serveWorkerMetrics, startWorker } = await import(
+    '../server/index.ts'
+  );
+  const { createMetrics, instrumentSandbox } = await import('../metrics/index.ts');
   const { store, database } = await openStore(config);
-  const sandbox = createConfiguredSandbox(config);
-  const running = await startWorker(config, store, database, logger, sandbox);
-  logger.info({ concurrency: config.SWITCHYARD_DELIVERY_CONCURRENCY }, 'delivery worker started');
+  const metrics = createMetrics({
+    statements: () => database.statements.count,
+    connections: () => database.connections(),
+    queueDepth: () => store.deliveryQueue.depth(),
+  });
+  const sandbox = instrumentSandbox(createConfiguredSandbox(config), metrics);
+  const running = await startWorker(config, store, database, logger, sandbox, metrics);
+  const port = config.SWITCHYARD_WORKER_METRICS_PORT;
+  const metricsServer =
+    port === undefined ? undefined : await serveWorkerMetrics(config, store, metrics, logger, port);
+  logger.info(
+    {
+      concurrency: config.SWITCHYARD_DELIVERY_CONCURRENCY,
+      metrics: metricsServer && `${metricsServer.url}/metrics`,
+    },
+    'delivery worker started',
+  );
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'worker shutting down');
+    await metricsServer?.close();
     await running.stop();
     await sandbox.close();
     await database.close();

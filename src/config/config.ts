@@ -265,6 +265,11 @@ export const configSchema = z
       .min(24, 'must be at least 24 characters')
       .optional()
       .describe('A bearer token that may read /metrics and nothing else (the operator token always may).'),
+    SWITCHYARD_WORKER_METRICS_PORT: port
+      .optional()
+      .describe(
+        'A `switchyard worker` process serves /metrics and /api/v1/health on this port (on HOST); unset, it listens on none.',
+      ),
     SWITCHYARD_VALIDATE_RESPONSES: flag
       .default(false)
       .describe(

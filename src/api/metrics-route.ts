@@ -1,0 +1,32 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { Hono } from 'hono';
+import type { Metrics } from '../metrics/index.ts';
+import { type Authenticator, requireOperator } from './auth.ts';
+import type { ApiEnv } from './context.ts';
+
+/** Compares digests, so that the time taken says nothing about how much of a token was right. */
+function sameSecret(given: string, expected: string): boolean {
+  const digest = (text: string) => createHash('sha256').update(text).digest();
+  return timingSafeEqual(digest(given), digest(expected));
+}
+
+/**
+ * `GET /metrics` in Prometheus text, for the operator, or for the holder of `metricsToken`, which opens
+ * nothing else: what a scraper is given.
+ */
+export function addMetricsRoute(
+  app: Hono<ApiEnv>,
+  options: { authenticator: Authenticator; metrics: Metrics; metricsToken?: string | undefined },
+) {
+  const { authenticator, metrics, metricsToken } = options;
+  const isScraper = (header: string | undefined) =>
+    metricsToken !== undefined && sameSecret(header ?? '', `Bearer ${metricsToken}`);
+  app.get(
+    '/metrics',
+    (c, next) => (isScraper(c.req.header('authorization')) ? next() : authenticator.middleware(c, next)),
+    async (c) => {
+      if (!isScraper(c.req.header('authorization'))) requireOperator(c);
+      return c.body(await metrics.registry.metrics(), 200, { 'content-type': metrics.registry.contentType });
+    },
+  );
+}
