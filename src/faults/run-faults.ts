@@ -89,8 +89,9 @@ console.log('\nFault scenarios (ledger check: every accepted message at every ma
 console.log(faults.length > 0 ? formatFaultTable(faults) : '(no scenario ran)');
 if (existsSync(jsonFile)) {
   const json = JSON.parse(readFileSync(jsonFile, 'utf8')) as VitestJson;
-  console.log('\nHostile input\n');
-  console.log(suiteRows(json, hostile));
+  const table = suiteRows(json, hostile);
+  // Header and rule only: no hostile-input suite ran (a scenario run alone).
+  if (table.split('\n').length > 2) console.log(`\nHostile input\n\n${table}`);
   const failed = json.testResults.filter((file) => file.status === 'failed');
   if (failed.length > 0)
     console.log(`\nFAILED: ${failed.map((file) => path.basename(file.name)).join(', ')}`);
