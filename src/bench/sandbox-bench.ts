@@ -37,7 +37,8 @@ const SANDBOX_OPTIONS = {
   maxOutputBytes: 1024 * 1024,
 };
 
-const code = readFileSync(new URL(`../../../shared/seeds/transformations/${SEED}`, import.meta.url), 'utf8');
+// The seed as the Segment card ships it (byte for byte the published sample, which a test checks).
+const code = readFileSync(new URL(`../connectors/segment/templates/${SEED}`, import.meta.url), 'utf8');
 const event = findEventType('payment.succeeded');
 if (!event) throw new Error('payment.succeeded is not in the catalog');
 const webhook: WebhookInput = {
