@@ -7,6 +7,8 @@ export default defineConfig({
   root: fileURLToPath(new URL('./app/', import.meta.url)),
   base: '/',
   plugins: [react()],
+  // `npm run dev:web`: hot reload on :5173, the API of a running `npm start` behind it.
+  server: { proxy: { '/api': process.env.SWITCHYARD_API_URL ?? 'http://127.0.0.1:8080' } },
   logLevel: 'warn',
   build: {
     outDir: fileURLToPath(new URL('../../dist/web/', import.meta.url)),

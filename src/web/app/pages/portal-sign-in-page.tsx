@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { createApiClient } from '../api/api-client.ts';
 import { messageOf } from '../api/api-problem.ts';
 import { switchyardApi } from '../api/switchyard-api.ts';
@@ -10,8 +10,12 @@ import type { Session } from '../session/session.ts';
  */
 export function PortalSignInPage({ onSignIn }: { onSignIn: (session: Session) => void }) {
   const [error, setError] = useState<string>();
+  // The token is read once: StrictMode runs effects twice in development, and the first run clears the hash.
+  const started = useRef(false);
 
   useEffect(() => {
+    if (started.current) return;
+    started.current = true;
     const token = new URLSearchParams(location.hash.slice(1)).get('token');
     history.replaceState(null, '', location.pathname);
     if (!token) {
