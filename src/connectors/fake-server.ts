@@ -148,8 +148,8 @@ export async function startFakeServer(options: FakeServerOptions): Promise<FakeS
   }
 
   const server = createServer((incoming, response) => {
-    readBody(incoming, limit).then(
-      async ({ body, tooLarge }) => {
+    readBody(incoming, limit)
+      .then(async ({ body, tooLarge }) => {
         const url = new URL(incoming.url ?? '/', 'http://fake');
         const headers = flatHeaders(incoming);
         const request: FakeRequest = {
@@ -186,9 +186,9 @@ export async function startFakeServer(options: FakeServerOptions): Promise<FakeS
           ...reply.headers,
         });
         response.end(text);
-      },
-      () => response.destroy(),
-    );
+      })
+      // A client gone mid-request, or a target no URL can hold: nothing to answer.
+      .catch(() => response.destroy());
   });
 
   await new Promise<void>((resolve, reject) => {

@@ -50,7 +50,7 @@ export interface CustomerioFake extends FakeServer {
   readonly operations: readonly RecordedOperation[];
 }
 
-/** More than the largest body the API takes; a longer one is cut off unread. */
+/** More than the largest body the API takes; a longer one is refused as too large. */
 const READ_LIMIT = 1024 * 1024;
 
 function errorsReply(

@@ -26,8 +26,6 @@ export interface DiscordMessage {
   body: Record<string, unknown>;
 }
 
-export type { Refusal as DiscordRejection } from '../fake-server.ts';
-
 export interface DiscordFake extends FakeServer {
   received: DiscordMessage[];
 }

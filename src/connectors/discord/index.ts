@@ -20,7 +20,6 @@ export {
   type DiscordFake,
   type DiscordFakeOptions,
   type DiscordMessage,
-  type DiscordRejection,
   startDiscordFake,
 } from './fake.ts';
 export { discordManifest, discordRegions } from './manifest.ts';

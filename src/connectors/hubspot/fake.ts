@@ -76,8 +76,6 @@ export interface RecordedCall {
   body: unknown;
 }
 
-export type { FakeReply as ScriptedResponse, RecordedRequest } from '../fake-server.ts';
-
 export interface HubspotFake extends FakeServer {
   contacts: Map<string, HubspotObject>;
   deals: Map<string, HubspotObject>;

@@ -12,8 +12,6 @@ export {
   type HubspotFakeOptions,
   type HubspotObject,
   type RecordedCall,
-  type RecordedRequest,
-  type ScriptedResponse,
   startHubspotFake,
 } from './fake.ts';
 export { hubspotManifest, hubspotRegions } from './manifest.ts';

@@ -25,8 +25,6 @@ export interface SlackMessage {
   body: Record<string, unknown>;
 }
 
-export type { Refusal as SlackRejection } from '../fake-server.ts';
-
 export interface SlackFake extends FakeServer {
   received: SlackMessage[];
 }

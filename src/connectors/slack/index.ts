@@ -18,7 +18,6 @@ export {
   type SlackFake,
   type SlackFakeOptions,
   type SlackMessage,
-  type SlackRejection,
   startSlackFake,
 } from './fake.ts';
 export { slackManifest, slackRegions } from './manifest.ts';
