@@ -79,8 +79,8 @@ export interface FakeServerOptions {
   /** The vendor's Content-Type for a non-empty body, unless a reply names another. */
   contentType: string;
   handle(request: FakeRequest): FakeReply | Promise<FakeReply>;
-  /** Clears the vendor's own records and counters, with the log. */
-  reset?(): void;
+  /** The vendor's own records and counters, which `reset()` empties with the log. */
+  state?: (unknown[] | { clear(): void })[];
 }
 
 /** Thrown by `refuse` and `json` to answer at once from anywhere in a handler. */
@@ -214,7 +214,10 @@ export async function startFakeServer(options: FakeServerOptions): Promise<FakeS
     reset() {
       requests.length = 0;
       scripted.length = 0;
-      options.reset?.();
+      for (const part of options.state ?? []) {
+        if (Array.isArray(part)) part.length = 0;
+        else part.clear();
+      }
     },
     close: () =>
       new Promise<void>((resolve, reject) => {

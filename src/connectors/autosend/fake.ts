@@ -47,10 +47,7 @@ export async function startAutosendFake(options: AutosendFakeOptions): Promise<A
   const server = await startFakeServer({
     maxBodyBytes: BODY_MAX_BYTES,
     contentType: 'application/json',
-    reset() {
-      received.length = 0;
-      rate.clear();
-    },
+    state: [received, rate],
     handle(request) {
       const { method, path, headers } = request;
       const apiKey = bearerToken(headers.authorization);

@@ -58,11 +58,7 @@ export async function startCloseFake(options: CloseFakeOptions): Promise<CloseFa
   const server = await startFakeServer({
     // Close documents no body limit for these calls.
     contentType: 'application/json',
-    reset() {
-      received.length = 0;
-      leads.clear();
-      rate.clear();
-    },
+    state: [received, leads, rate],
     handle(request) {
       const { method, path, headers } = request;
       const basic = basicCredentials(headers.authorization);

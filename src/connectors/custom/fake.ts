@@ -72,10 +72,7 @@ export async function startCustomApiFake(options: CustomApiFakeOptions): Promise
   const server = await startFakeServer({
     maxBodyBytes,
     contentType: 'application/json',
-    reset() {
-      received.length = 0;
-      rate.clear();
-    },
+    state: [received, rate],
     handle(request) {
       const { method, url, headers } = request;
       if (!authorized(options.auth, headers)) return { ...refusal(401, 'unauthorized'), headers: challenge };

@@ -186,10 +186,7 @@ export async function startCustomerioFake(options: { sites: CustomerioSite[] }):
   const server = await startFakeServer({
     maxBodyBytes: READ_LIMIT,
     contentType: 'application/json',
-    reset() {
-      operations.length = 0;
-      seenEventIds.clear();
-    },
+    state: [operations, seenEventIds],
     handle(request) {
       const { method, path, headers } = request;
       if (request.tooLarge) {

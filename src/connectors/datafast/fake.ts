@@ -44,11 +44,7 @@ export async function startDatafastFake(options: DatafastFakeOptions): Promise<D
   const server = await startFakeServer({
     maxBodyBytes: BODY_MAX_BYTES,
     contentType: 'application/json',
-    reset() {
-      received.length = 0;
-      transactions.clear();
-      rate.clear();
-    },
+    state: [received, transactions, rate],
     handle(request) {
       const { method, path, headers } = request;
       const apiKey = bearerToken(headers.authorization);

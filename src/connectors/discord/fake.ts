@@ -82,10 +82,7 @@ export async function startDiscordFake(options: DiscordFakeOptions): Promise<Dis
   const server = await startFakeServer({
     maxBodyBytes: READ_LIMIT,
     contentType: 'application/json',
-    reset() {
-      received.length = 0;
-      rate.clear();
-    },
+    state: [received, rate],
     handle(request) {
       const { url, path } = request;
       const match = DISCORD_PATH.exec(path);

@@ -64,12 +64,7 @@ export async function startDubFake(options: DubFakeOptions): Promise<DubFake> {
   const server = await startFakeServer({
     maxBodyBytes: DUB_MAX_BODY_BYTES,
     contentType: 'application/json',
-    reset() {
-      sales.length = 0;
-      duplicates.length = 0;
-      invoices.clear();
-      rate.clear();
-    },
+    state: [sales, duplicates, invoices, rate],
     handle(request) {
       const { method, path } = request;
       if (method !== 'POST' || path !== '/track/sale') {

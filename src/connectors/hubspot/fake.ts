@@ -107,7 +107,8 @@ export async function startHubspotFake(options: HubspotFakeOptions): Promise<Hub
   const deals = new Map<string, HubspotObject>();
   const received: RecordedCall[] = [];
   const burst = new RateWindow(options.burstPer10s, 10_000);
-  let daily = 0;
+  /** When each request counted against the daily limit came: the fake's day never ends before `reset()`. */
+  const today: number[] = [];
   let nextId = 1001;
   const known = {
     contacts: new Set([...DEFAULT_PROPERTIES.contacts, ...(options.customProperties?.contacts ?? [])]),
@@ -165,13 +166,7 @@ export async function startHubspotFake(options: HubspotFakeOptions): Promise<Hub
   const server = await startFakeServer({
     // HubSpot documents no body limit for these calls.
     contentType: 'application/json;charset=utf-8',
-    reset() {
-      contacts.clear();
-      deals.clear();
-      received.length = 0;
-      burst.clear();
-      daily = 0;
-    },
+    state: [contacts, deals, received, burst, today],
     handle(request) {
       const { method, url, headers } = request;
       const token = bearerToken(headers.authorization);
@@ -182,7 +177,7 @@ export async function startHubspotFake(options: HubspotFakeOptions): Promise<Hub
           'Authentication credentials not found. This API supports OAuth 2.0 authentication and you can find more details at https://developers.hubspot.com/docs/methods/auth/oauth-overview',
         );
       }
-      if (options.dailyLimit !== undefined && daily >= options.dailyLimit) {
+      if (options.dailyLimit !== undefined && today.length >= options.dailyLimit) {
         return error(
           429,
           'RATE_LIMITS',
@@ -207,7 +202,7 @@ export async function startHubspotFake(options: HubspotFakeOptions): Promise<Hub
           },
         );
       }
-      daily++;
+      today.push(Date.now());
       const scripted = request.scripted();
       if (scripted) return scripted;
       const route: HubspotRoute | undefined = routeOf(url.pathname);

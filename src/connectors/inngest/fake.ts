@@ -51,12 +51,7 @@ export async function startInngestFake(options: InngestFakeOptions): Promise<Inn
   const server = await startFakeServer({
     maxBodyBytes: READ_LIMIT,
     contentType: 'application/json',
-    reset() {
-      events.length = 0;
-      duplicates.length = 0;
-      seen.clear();
-      rate.clear();
-    },
+    state: [events, duplicates, seen, rate],
     handle(request) {
       const encodedKey = INNGEST_PATH.exec(request.path)?.[1];
       if (request.method !== 'POST' || encodedKey === undefined) return error(404, 'Not found');

@@ -43,11 +43,7 @@ export async function startLoopsFake(options: LoopsFakeOptions): Promise<LoopsFa
   const server = await startFakeServer({
     maxBodyBytes: BODY_MAX_BYTES,
     contentType: 'application/json',
-    reset() {
-      received.length = 0;
-      usedKeys.clear();
-      rate.clear();
-    },
+    state: [received, usedKeys, rate],
     handle(request) {
       const { method, path, headers } = request;
       const apiKey = bearerToken(headers.authorization);

@@ -54,11 +54,7 @@ export async function startMailerliteFake(options: MailerliteFakeOptions): Promi
   const server = await startFakeServer({
     maxBodyBytes: BODY_MAX_BYTES,
     contentType: 'application/json',
-    reset() {
-      received.length = 0;
-      subscribers.clear();
-      rate.clear();
-    },
+    state: [received, subscribers, rate],
     handle(request) {
       const { method, path, headers } = request;
       const apiKey = bearerToken(headers.authorization);

@@ -46,10 +46,7 @@ export async function startN8nFake(options: N8nFakeOptions): Promise<N8nFake> {
   const server = await startFakeServer({
     maxBodyBytes: Math.min(options.maxBodyBytes ?? N8N_MAX_BODY_BYTES, N8N_MAX_BODY_BYTES),
     contentType: 'application/json; charset=utf-8',
-    reset() {
-      received.length = 0;
-      rate.clear();
-    },
+    state: [received, rate],
     handle(request) {
       const { method, path } = request;
       const hook = /^\/webhook\/(.+)$/.exec(path)?.[1];

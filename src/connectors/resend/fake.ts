@@ -58,11 +58,7 @@ export async function startResendFake(options: ResendFakeOptions): Promise<Resen
   const server = await startFakeServer({
     maxBodyBytes: MAX_BODY_BYTES,
     contentType: 'application/json',
-    reset() {
-      received.length = 0;
-      replayed.clear();
-      rate.clear();
-    },
+    state: [received, replayed, rate],
     handle(request) {
       const { method, path, headers } = request;
       if (!headers['user-agent']) {

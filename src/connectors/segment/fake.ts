@@ -150,11 +150,7 @@ export async function startSegmentFake(options: SegmentFakeOptions): Promise<Seg
   const server = await startFakeServer({
     maxBodyBytes: MAX_BATCH_BYTES,
     contentType: 'application/json',
-    reset() {
-      received.length = 0;
-      dropped.length = 0;
-      rate.clear();
-    },
+    state: [received, dropped, rate],
     handle(request) {
       const { path, headers } = request;
       const single = SINGLE_PATHS.get(path);

@@ -53,10 +53,7 @@ export async function startSendgridFake(options: SendgridFakeOptions): Promise<S
   const server = await startFakeServer({
     maxBodyBytes: MAX_BODY_BYTES,
     contentType: 'application/json',
-    reset() {
-      received.length = 0;
-      rate.clear();
-    },
+    state: [received, rate],
     handle(request) {
       const { method, path, headers } = request;
       const key = bearerToken(headers.authorization);

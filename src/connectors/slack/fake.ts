@@ -58,10 +58,7 @@ export async function startSlackFake(options: SlackFakeOptions): Promise<SlackFa
   const server = await startFakeServer({
     maxBodyBytes: READ_LIMIT,
     contentType: 'text/html',
-    reset() {
-      received.length = 0;
-      rate.clear();
-    },
+    state: [received, rate],
     handle(request) {
       const { path } = request;
       if (!SLACK_PATH.test(path) || !hooks.has(path)) return reply(404, 'no_service');

@@ -66,11 +66,7 @@ export async function startTeamsFake(options: TeamsFakeOptions): Promise<TeamsFa
   const server = await startFakeServer({
     maxBodyBytes: MAX_MESSAGE_BYTES,
     contentType: 'text/plain; charset=utf-8',
-    reset() {
-      received.length = 0;
-      failedRuns.length = 0;
-      rate.clear();
-    },
+    state: [received, failedRuns, rate],
     handle(request) {
       const { url, path } = request;
       const kind: TeamsWebhookKind | undefined = legacy.has(path)

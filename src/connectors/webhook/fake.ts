@@ -86,11 +86,7 @@ export async function startWebhookReceiverFake(
   const server = await startFakeServer({
     maxBodyBytes,
     contentType: 'application/json',
-    reset() {
-      received.length = 0;
-      seen.clear();
-      rate.clear();
-    },
+    state: [received, seen, rate],
     handle(request) {
       const { url, headers } = request;
       if (request.method !== 'POST')

@@ -55,10 +55,7 @@ export async function startWindmillFake(options: WindmillFakeOptions): Promise<W
   const server = await startFakeServer({
     maxBodyBytes: Math.min(options.maxBodyBytes ?? WINDMILL_MAX_BODY_BYTES, WINDMILL_MAX_BODY_BYTES),
     contentType: 'text/plain; charset=utf-8',
-    reset() {
-      jobs.length = 0;
-      rate.clear();
-    },
+    state: [jobs, rate],
     handle(request) {
       const queryToken = request.url.searchParams.get('token');
       const token = queryToken ?? bearerToken(request.headers.authorization);

@@ -47,10 +47,7 @@ export async function startZapierFake(options: ZapierFakeOptions): Promise<Zapie
   const server = await startFakeServer({
     maxBodyBytes: MAX_BODY_BYTES,
     contentType: 'application/json',
-    reset() {
-      received.length = 0;
-      rate.clear();
-    },
+    state: [received, rate],
     handle(request) {
       const { method, path } = request;
       if (!ZAPIER_PATH.test(path) || !hooks.has(normalize(path))) return error(404, 'Not found');
