@@ -7,10 +7,27 @@ import { expectNothingLost, startFaultScenario } from './fault-scenario.ts';
 
 const MESSAGES = 2000;
 const KILLS = 3;
+/** A millisecond or so of work per call, so that a kill lands in the middle of some. */
 const TRANSFORMATION = `function handler(webhook) {
-  webhook.headers['x-transformed'] = 'yes';
+  let sum = 0;
+  for (let i = 0; i < 300000; i++) sum += i % 7;
+  webhook.headers['x-transformed'] = String(sum);
   return webhook;
 }`;
+
+/** Failed attempts whose error says the sandbox went away: deliveries that were in a killed process. */
+async function sandboxFailures(cluster: FaultCluster, appId: string): Promise<number> {
+  const get = async (path: string) =>
+    (await (
+      await fetch(`${cluster.url}/api/v1${path}`, { headers: { authorization: `Bearer ${cluster.token}` } })
+    ).json()) as { data: { id: string; response?: string }[] };
+  let failures = 0;
+  for (const endpoint of (await get(`/app/${appId}/endpoint`)).data) {
+    const attempts = await get(`/app/${appId}/attempt/endpoint/${endpoint.id}?status=2&limit=250`);
+    failures += attempts.data.filter((a) => /sandbox/i.test(a.response ?? '')).length;
+  }
+  return failures;
+}
 
 async function sandboxPidsOf(pid: number, timeoutMs = 10_000): Promise<number[]> {
   const deadline = Date.now() + timeoutMs;
@@ -49,6 +66,10 @@ describe.skipIf(!postgresTestUrl())('the sandbox process SIGKILLed during transf
       scenario.faultOver();
     }
     expectNothingLost(await scenario.finish());
+    expect(
+      await sandboxFailures(cluster, scenario.appId),
+      'attempts cut short by a kill, then retried',
+    ).toBeGreaterThan(0);
     const replacements = (await sandboxPidsOf(worker.child.pid!)).filter((pid) => !killed.has(pid));
     expect(replacements.length, 'a new sandbox process took over').toBeGreaterThan(0);
     expect(worker.child.exitCode, 'the worker itself lives on').toBeNull();
