@@ -1,4 +1,5 @@
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
+import { markdownTable } from './markdown-table.ts';
 
 /** One scenario's figures: what the ledger check found after the fault. */
 export interface FaultRow {
@@ -61,16 +62,29 @@ export function readReport(file: string): { faults: FaultRow[]; hostile: Hostile
 
 /** The rows as the Markdown table the README shows. */
 export function formatFaultTable(rows: FaultRow[]): string {
-  const lines = [
-    '| scenario | messages accepted | deliveries due | delivered | lost | duplicated | stuck | time to recover |',
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+  const header = [
+    'scenario',
+    'messages accepted',
+    'deliveries due',
+    'delivered',
+    'lost',
+    'duplicated',
+    'stuck',
+    'time to recover',
   ];
-  for (const r of rows) {
-    lines.push(
-      r.skipped
-        ? `| ${r.scenario} | skipped: ${r.skipped} | | | | | | |`
-        : `| ${r.scenario} | ${r.accepted} | ${r.due} | ${r.delivered} | ${r.lost} | ${r.duplicated} | ${r.stuck} | ${r.recoverySeconds.toFixed(1)} s |`,
-    );
-  }
-  return lines.join('\n');
+  const cells = rows.map((r) =>
+    r.skipped
+      ? [r.scenario, `skipped: ${r.skipped}`, '', '', '', '', '', '']
+      : [
+          r.scenario,
+          String(r.accepted),
+          String(r.due),
+          String(r.delivered),
+          String(r.lost),
+          String(r.duplicated),
+          String(r.stuck),
+          `${r.recoverySeconds.toFixed(1)} s`,
+        ],
+  );
+  return markdownTable(header, cells, [false, true, true, true, true, true, true, true]);
 }

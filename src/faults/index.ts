@@ -18,4 +18,5 @@ export {
 } from './fault-scenario.ts';
 export { type Ledger, type LedgerCheck, startLedger } from './ledger.ts';
 export { type AcceptedMessage, type Load, type LoadOptions, startLoad } from './load-generator.ts';
+export { markdownTable } from './markdown-table.ts';
 export { type PostgresControl, type PostgresControlResult, postgresControl } from './postgres-control.ts';

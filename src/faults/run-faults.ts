@@ -12,6 +12,7 @@ import {
   type HostileRow,
   readReport,
 } from './fault-report.ts';
+import { markdownTable } from './markdown-table.ts';
 import { postgresControl } from './postgres-control.ts';
 
 /**
@@ -39,10 +40,7 @@ interface VitestJson {
 }
 
 function suiteRows(json: VitestJson, hostile: HostileRow[]): string {
-  const lines = [
-    '| suite | tests passed | checks | failures | what holds |',
-    '| --- | ---: | ---: | ---: | --- |',
-  ];
+  const rows: string[][] = [];
   for (const file of json.testResults) {
     const suite = path.basename(file.name);
     // A suite with figures of its own records one row per run (the fuzzer: one per driver).
@@ -50,16 +48,18 @@ function suiteRows(json: VitestJson, hostile: HostileRow[]): string {
     if (/\.fault\.ts$/.test(suite) && own.length === 0) continue;
     const passed = file.assertionResults.filter((a) => a.status === 'passed').length;
     const failed = file.assertionResults.filter((a) => a.status === 'failed').length;
-    if (own.length === 0) {
-      lines.push(`| ${suite} | ${passed}/${passed + failed} | – | ${failed} | ${SUITES[suite] ?? ''} |`);
-      continue;
-    }
-    for (const row of own)
-      lines.push(
-        `| ${row.suite} | ${passed}/${passed + failed} | ${row.checks} | ${row.failures} | ${row.note} |`,
-      );
+    const tests = `${passed}/${passed + failed}`;
+    if (own.length === 0) rows.push([suite, tests, '–', String(failed), SUITES[suite] ?? '']);
+    for (const row of own) rows.push([row.suite, tests, String(row.checks), String(row.failures), row.note]);
   }
-  return lines.join('\n');
+  if (rows.length === 0) return '';
+  return markdownTable(['suite', 'tests passed', 'checks', 'failures', 'what holds'], rows, [
+    false,
+    true,
+    true,
+    true,
+    false,
+  ]);
 }
 
 function runVitest(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
@@ -90,8 +90,8 @@ console.log(faults.length > 0 ? formatFaultTable(faults) : '(no scenario ran)');
 if (existsSync(jsonFile)) {
   const json = JSON.parse(readFileSync(jsonFile, 'utf8')) as VitestJson;
   const table = suiteRows(json, hostile);
-  // Header and rule only: no hostile-input suite ran (a scenario run alone).
-  if (table.split('\n').length > 2) console.log(`\nHostile input\n\n${table}`);
+  // Empty when no hostile-input suite ran (a scenario run alone).
+  if (table) console.log(`\nHostile input\n\n${table}`);
   const failed = json.testResults.filter((file) => file.status === 'failed');
   if (failed.length > 0)
     console.log(`\nFAILED: ${failed.map((file) => path.basename(file.name)).join(', ')}`);
