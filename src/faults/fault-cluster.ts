@@ -80,7 +80,7 @@ export async function startFaultCluster(options: FaultClusterOptions): Promise<F
     worker: () => spawnTracked('worker'),
     start: () => spawnTracked('start'),
     running: () => [...processes],
-    kill: (process) => process.kill(),
+    kill: (target) => target.kill(),
     async close() {
       await Promise.all([...processes].map((p) => p.kill()));
       await database?.drop();

@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 /** Where the suites of the fault and security report live; the default `npm test` runs none of the `.fault.ts` files. */
-export const FAULT_SUITES = [
+const FAULT_SUITES = [
   'src/faults/**/*.fault.ts',
   'src/delivery/network-policy.test.ts',
   'src/sandbox/hostile-code.test.ts',
