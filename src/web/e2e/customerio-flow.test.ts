@@ -1,10 +1,8 @@
-import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findEventType } from '../../catalog/index.ts';
 import { type CustomerioFake, startCustomerioFake } from '../../connectors/customerio/index.ts';
-import type { TestServer } from '../../server/testing.ts';
-import { type BrowserSession, launchBrowser, screenshot } from './browser.ts';
-import { operatorApi, startDashboardServer } from './dashboard-harness.ts';
+import { screenshot } from './browser.ts';
+import { operatorApi, useDashboard } from './dashboard-harness.ts';
 import { createEndpoint, expectLogRow, setUpCard, visible } from './merchant-flow.ts';
 
 const SITE_ID = 'site4f2a9c';
@@ -19,26 +17,19 @@ const THROWING_CODE = `function handler(webhook) {
 
 describe('Dashboard, Customer.io: a new merchant follows the seed flow in Chromium', () => {
   let fake: CustomerioFake;
-  let server: TestServer;
-  let browser: BrowserSession;
-  let page: Page;
-  let consoleErrors: string[];
 
   beforeAll(async () => {
     fake = await startCustomerioFake({ sites: [{ siteId: SITE_ID, apiKey: API_KEY }] });
-    server = await startDashboardServer({
-      SWITCHYARD_DESTINATION_OVERRIDES: `track.customer.io=${fake.url}`,
-    });
-    browser = await launchBrowser();
-    ({ page, consoleErrors } = await browser.newPage());
   });
   afterAll(async () => {
-    await browser?.close();
-    await server?.close();
     await fake?.close();
   });
+  const dashboard = useDashboard(() => ({
+    SWITCHYARD_DESTINATION_OVERRIDES: `track.customer.io=${fake.url}`,
+  }));
 
   it('card → Site ID and API Key → test run (an error marked on its line, then fixed) → Create; then an event reaches Customer.io', async () => {
+    const { server, page, consoleErrors } = dashboard;
     const operator = operatorApi(server);
     const app = await operator.createApp('Acme Email');
     await page.goto(await operator.portalLink(app.id));

@@ -1,5 +1,8 @@
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 import { startTestServer, type TestServer } from '../../server/testing.ts';
 import { ensureWebBuild } from '../build/ensure-web-build.ts';
+import { type BrowserSession, launchBrowser } from './browser.ts';
 
 /**
  * Switchyard serving the freshly built dashboard, on PGlite, delivering to loopback (where the fakes listen)
@@ -36,4 +39,31 @@ export function operatorApi(server: TestServer) {
     sendMessage: (appId: string, eventType: string, payload: unknown) =>
       call<{ id: string }>('POST', `/api/v1/app/${appId}/msg`, { eventType, payload }),
   };
+}
+
+/** A browser suite's stage: Switchyard serving the dashboard, and one Chromium page that records console errors. */
+export interface Dashboard {
+  server: TestServer;
+  browser: BrowserSession;
+  page: Page;
+  consoleErrors: string[];
+}
+
+/**
+ * Registers a browser suite's hooks: before its tests, Switchyard serving the dashboard and a Chromium page;
+ * after them, both closed. `env` is read when the hook runs, so it may name a fake an earlier hook started.
+ * @returns the stage, filled in once the hooks have run
+ */
+export function useDashboard(env: () => Record<string, string> = () => ({})): Dashboard {
+  const dashboard = {} as Dashboard;
+  beforeAll(async () => {
+    dashboard.server = await startDashboardServer(env());
+    dashboard.browser = await launchBrowser();
+    ({ page: dashboard.page, consoleErrors: dashboard.consoleErrors } = await dashboard.browser.newPage());
+  });
+  afterAll(async () => {
+    await dashboard.browser?.close();
+    await dashboard.server?.close();
+  });
+  return dashboard;
 }

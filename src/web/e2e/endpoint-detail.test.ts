@@ -1,35 +1,26 @@
-import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findEventType } from '../../catalog/index.ts';
 import { type SegmentFake, startSegmentFake } from '../../connectors/segment/index.ts';
 import { segmentManifest } from '../../connectors/segment/manifest.ts';
-import type { TestServer } from '../../server/testing.ts';
-import { type BrowserSession, launchBrowser, screenshot } from './browser.ts';
-import { operatorApi, startDashboardServer } from './dashboard-harness.ts';
+import { screenshot } from './browser.ts';
+import { operatorApi, useDashboard } from './dashboard-harness.ts';
 import { visible } from './merchant-flow.ts';
 
 const WRITE_KEY = 'wk3kYq2ZpTf8RvLx9mB4nC7d';
 
 describe('Dashboard: endpoint detail (overview, testing, advanced with backtest)', () => {
   let fake: SegmentFake;
-  let server: TestServer;
-  let browser: BrowserSession;
-  let page: Page;
-  let consoleErrors: string[];
 
   beforeAll(async () => {
     fake = await startSegmentFake({ writeKeys: [WRITE_KEY] });
-    server = await startDashboardServer({ SWITCHYARD_DESTINATION_OVERRIDES: `api.segment.io=${fake.url}` });
-    browser = await launchBrowser();
-    ({ page, consoleErrors } = await browser.newPage());
   });
   afterAll(async () => {
-    await browser?.close();
-    await server?.close();
     await fake?.close();
   });
+  const dashboard = useDashboard(() => ({ SWITCHYARD_DESTINATION_OVERRIDES: `api.segment.io=${fake.url}` }));
 
   it('Overview reveals the signing secret and shows the day’s counts', async () => {
+    const { server, page } = dashboard;
     const operator = operatorApi(server);
     const app = await operator.createApp('Acme Detail');
     await operator.call('POST', `/api/v1/app/${app.id}/endpoint`, {
@@ -49,6 +40,7 @@ describe('Dashboard: endpoint detail (overview, testing, advanced with backtest)
   });
 
   it('Overview edits the description and events, and replaces the credentials with the API’s reason shown', async () => {
+    const { page } = dashboard;
     await page.getByLabel('Description').fill('Analytics for the growth team');
     await page.getByRole('button', { name: 'Save settings' }).click();
     await visible(page.getByRole('status').filter({ hasText: 'Saved.' }));
@@ -66,6 +58,7 @@ describe('Dashboard: endpoint detail (overview, testing, advanced with backtest)
   });
 
   it('Testing sends a signed example to this endpoint only and shows how it went', async () => {
+    const { page } = dashboard;
     await page.getByRole('link', { name: 'Testing' }).click();
     await page.getByLabel('Event type').selectOption('payment.succeeded');
     await page.getByRole('button', { name: 'Send example' }).click();
@@ -87,6 +80,7 @@ describe('Dashboard: endpoint detail (overview, testing, advanced with backtest)
   });
 
   it('Advanced: a draft is backtested on recent events with its diff, saved, and the rate limit shows the API’s reason', async () => {
+    const { page, consoleErrors } = dashboard;
     await page.getByRole('link', { name: 'Advanced' }).click();
     const editor = page.getByRole('textbox', { name: 'Transformation code' });
     await visible(editor);

@@ -2,9 +2,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findEventType } from '../../catalog/index.ts';
 import { type SegmentFake, startSegmentFake } from '../../connectors/segment/index.ts';
-import type { TestServer } from '../../server/testing.ts';
-import { type BrowserSession, launchBrowser } from './browser.ts';
-import { operatorApi, startDashboardServer } from './dashboard-harness.ts';
+import { operatorApi, useDashboard } from './dashboard-harness.ts';
 import { visible } from './merchant-flow.ts';
 
 const WRITE_KEY = 'wk3kYq2ZpTf8RvLx9mB4nC7d';
@@ -32,24 +30,17 @@ async function tabTo(page: Page, name: RegExp, limit = 120): Promise<void> {
 
 describe('Dashboard with the keyboard alone', () => {
   let fake: SegmentFake;
-  let server: TestServer;
-  let browser: BrowserSession;
-  let page: Page;
-  let consoleErrors: string[];
 
   beforeAll(async () => {
     fake = await startSegmentFake({ writeKeys: [WRITE_KEY] });
-    server = await startDashboardServer({ SWITCHYARD_DESTINATION_OVERRIDES: `api.segment.io=${fake.url}` });
-    browser = await launchBrowser();
-    ({ page, consoleErrors } = await browser.newPage());
   });
   afterAll(async () => {
-    await browser?.close();
-    await server?.close();
     await fake?.close();
   });
+  const dashboard = useDashboard(() => ({ SWITCHYARD_DESTINATION_OVERRIDES: `api.segment.io=${fake.url}` }));
 
   it('the Segment flow, Tab and Enter only: the code editor never traps the focus', async () => {
+    const { server, page, consoleErrors } = dashboard;
     const operator = operatorApi(server);
     const app = await operator.createApp('Acme Keyboard');
     await page.goto(await operator.portalLink(app.id));

@@ -1,34 +1,25 @@
-import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findEventType } from '../../catalog/index.ts';
 import { type SegmentFake, startSegmentFake } from '../../connectors/segment/index.ts';
-import type { TestServer } from '../../server/testing.ts';
-import { type BrowserSession, launchBrowser, screenshot } from './browser.ts';
-import { operatorApi, startDashboardServer } from './dashboard-harness.ts';
+import { screenshot } from './browser.ts';
+import { operatorApi, useDashboard } from './dashboard-harness.ts';
 import { createEndpoint, expectLogRow, openSection, setUpCard, visible } from './merchant-flow.ts';
 
 const WRITE_KEY = 'wk3kYq2ZpTf8RvLx9mB4nC7d';
 
 describe('Dashboard, Segment: a new merchant follows the seed flow in Chromium', () => {
   let fake: SegmentFake;
-  let server: TestServer;
-  let browser: BrowserSession;
-  let page: Page;
-  let consoleErrors: string[];
 
   beforeAll(async () => {
     fake = await startSegmentFake({ writeKeys: [WRITE_KEY] });
-    server = await startDashboardServer({ SWITCHYARD_DESTINATION_OVERRIDES: `api.segment.io=${fake.url}` });
-    browser = await launchBrowser();
-    ({ page, consoleErrors } = await browser.newPage());
   });
   afterAll(async () => {
-    await browser?.close();
-    await server?.close();
     await fake?.close();
   });
+  const dashboard = useDashboard(() => ({ SWITCHYARD_DESTINATION_OVERRIDES: `api.segment.io=${fake.url}` }));
 
   it('card → Write Key → template → test run → Create; then an event reaches Segment and shows delivered in Logs', async () => {
+    const { server, page, consoleErrors } = dashboard;
     const operator = operatorApi(server);
     const app = await operator.createApp('Acme Analytics');
     await page.goto(await operator.portalLink(app.id));

@@ -1,27 +1,13 @@
-import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TestServer } from '../../server/testing.ts';
-import { type BrowserSession, launchBrowser, screenshot } from './browser.ts';
-import { operatorApi, startDashboardServer } from './dashboard-harness.ts';
+import { describe, expect, it } from 'vitest';
+import { screenshot } from './browser.ts';
+import { operatorApi, useDashboard } from './dashboard-harness.ts';
 import { openSection, visible } from './merchant-flow.ts';
 
 describe('Dashboard: settings', () => {
-  let server: TestServer;
-  let browser: BrowserSession;
-  let page: Page;
-  let consoleErrors: string[];
-
-  beforeAll(async () => {
-    server = await startDashboardServer();
-    browser = await launchBrowser();
-    ({ page, consoleErrors } = await browser.newPage());
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const dashboard = useDashboard();
 
   it('failure alert addresses: the API’s reason beside the wrong one, then saved and kept', async () => {
+    const { server, page, consoleErrors } = dashboard;
     const operator = operatorApi(server);
     const app = await operator.createApp('Acme Settings');
     await page.goto(await operator.portalLink(app.id));
