@@ -2,33 +2,25 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-/** Peak resident set size of a process, from the kernel (VmHWM), in MB. */
-export function peakRssMb(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = Number(/^VmHWM:\s+(\d+) kB$/m.exec(status)?.[1] ?? 0);
-  return Math.round(kb / 1024);
-}
-
-/** The processes and every descendant (a Switchyard process and its sandbox processes). */
-function treeOf(pids: number[]): number[] {
-  const all: number[] = [];
-  const visit = (pid: number) => {
-    all.push(pid);
-    let children = '';
-    try {
-      for (const task of readdirSync(`/proc/${pid}/task`)) {
-        children += ` ${readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8')}`;
-      }
-    } catch {
-      return;
+/** The children of a process (a Switchyard process's sandbox processes), as the kernel lists them per thread. */
+export function childPidsOf(pid: number): number[] {
+  let children = '';
+  try {
+    for (const task of readdirSync(`/proc/${pid}/task`)) {
+      children += ` ${readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8')}`;
     }
-    for (const child of children.split(/\s+/).filter(Boolean)) visit(Number(child));
-  };
-  for (const pid of pids) visit(pid);
-  return all;
+  } catch {
+    return [];
+  }
+  return children.split(/\s+/).filter(Boolean).map(Number);
 }
 
-function procStatus(pid: number, field: 'VmHWM' | 'VmRSS'): number {
+/** The processes and every descendant. */
+function treeOf(pids: number[]): number[] {
+  return pids.flatMap((pid) => [pid, ...treeOf(childPidsOf(pid))]);
+}
+
+function procStatusMb(pid: number, field: 'VmHWM' | 'VmRSS'): number {
   try {
     const status = readFileSync(`/proc/${pid}/status`, 'utf8');
     return Number(new RegExp(`^${field}:\\s+(\\d+) kB$`, 'm').exec(status)?.[1] ?? 0) / 1024;
@@ -37,29 +29,36 @@ function procStatus(pid: number, field: 'VmHWM' | 'VmRSS'): number {
   }
 }
 
+/** Peak resident set size of a process, from the kernel (VmHWM), in MB. */
+export function peakRssMb(pid: number): number {
+  return Math.round(procStatusMb(pid, 'VmHWM'));
+}
+
 /** Peak RSS of processes and their descendants, summed, in MB. */
 export function peakRssMbOfTree(pids: number[]): number {
-  return Math.round(treeOf(pids).reduce((sum, pid) => sum + procStatus(pid, 'VmHWM'), 0));
+  return Math.round(treeOf(pids).reduce((sum, pid) => sum + procStatusMb(pid, 'VmHWM'), 0));
 }
 
 /** RSS now of processes and their descendants, summed, in MB. */
 export function rssMbOfTree(pids: number[]): number {
-  return Math.round(treeOf(pids).reduce((sum, pid) => sum + procStatus(pid, 'VmRSS'), 0));
+  return Math.round(treeOf(pids).reduce((sum, pid) => sum + procStatusMb(pid, 'VmRSS'), 0));
 }
 
-/** CPU time (user + system) of processes and their live descendants, in µs (ticks of 1/100 s). */
-export function cpuUsOfTree(pids: number[]): number {
-  let total = 0;
-  for (const pid of treeOf(pids)) {
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      total += ((Number(fields[11]) + Number(fields[12])) * 1e6) / 100;
-    } catch {
-      // gone since the tree was read
-    }
+/** CPU time (user + system) of a process, in µs (clock ticks of 1/100 s); 0 once it is gone. */
+export function cpuUsOf(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields 14 and 15 (1-based); after the comm field, which may hold spaces, the count starts at field 3.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1e6) / 100;
+  } catch {
+    return 0;
   }
-  return total;
+}
+
+/** CPU time of processes and their live descendants, in µs. */
+export function cpuUsOfTree(pids: number[]): number {
+  return treeOf(pids).reduce((sum, pid) => sum + cpuUsOf(pid), 0);
 }
 
 export function percentile(sorted: number[], p: number): number {

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { availableParallelism, cpus } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -10,7 +10,7 @@ import {
   type TransformCall,
   type WebhookInput,
 } from '../sandbox/index.ts';
-import { peakRssMb, percentile } from './bench-tools.ts';
+import { childPidsOf, cpuUsOf, peakRssMb, percentile } from './bench-tools.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -137,28 +137,6 @@ function baseline(total: number): Row {
   };
 }
 
-/** The sandbox processes are this process's only children; none found where /proc cannot tell. */
-function childPids(): number[] {
-  const pids: number[] = [];
-  try {
-    for (const task of readdirSync('/proc/self/task')) {
-      const text = readFileSync(`/proc/self/task/${task}/children`, 'utf8').trim();
-      if (text) pids.push(...text.split(/\s+/).map(Number));
-    }
-  } catch {
-    return [];
-  }
-  return pids;
-}
-
-/** utime + stime of a process, in µs (clock ticks of 1/100 s, as on every Linux of today). */
-function cpuUs(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  // Fields 14 and 15 (1-based); after the comm field, which may hold spaces, the count starts at field 3.
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) * 1e6) / 100;
-}
-
 /** Calls for one scope and code always go to the same process: one scope per process spreads the calls. */
 function scopesFor(processes: number): string[] {
   const scopes: string[] = [];
@@ -192,14 +170,15 @@ async function steadyState(processes: number, total: number): Promise<Row> {
   try {
     const scopes = scopesFor(processes);
     await inFlight(sandbox, scopes, Math.min(total, 20_000));
-    const children = childPids();
+    // The sandbox processes are this process's only children.
+    const children = childPidsOf(process.pid);
     const parentBefore = process.cpuUsage();
-    const childBefore = children.reduce((sum, pid) => sum + cpuUs(pid), 0);
+    const childBefore = children.reduce((sum, pid) => sum + cpuUsOf(pid), 0);
     const started = performance.now();
     await inFlight(sandbox, scopes, total);
     const seconds = (performance.now() - started) / 1000;
     const parentCpu = process.cpuUsage(parentBefore);
-    const childCpu = children.reduce((sum, pid) => sum + cpuUs(pid), 0) - childBefore;
+    const childCpu = children.reduce((sum, pid) => sum + cpuUsOf(pid), 0) - childBefore;
     const found = children.length > 0;
 
     const latencies: number[] = [];
