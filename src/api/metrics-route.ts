@@ -1,14 +1,8 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Hono } from 'hono';
 import type { Metrics } from '../metrics/index.ts';
+import { tokensEqual } from '../secrets/index.ts';
 import { type Authenticator, requireOperator } from './auth.ts';
 import type { ApiEnv } from './context.ts';
-
-/** Compares digests, so that the time taken says nothing about how much of a token was right. */
-function sameSecret(given: string, expected: string): boolean {
-  const digest = (text: string) => createHash('sha256').update(text).digest();
-  return timingSafeEqual(digest(given), digest(expected));
-}
 
 /**
  * `GET /metrics` in Prometheus text, for the operator, or for the holder of `metricsToken`, which opens
@@ -20,7 +14,7 @@ export function addMetricsRoute(
 ) {
   const { authenticator, metrics, metricsToken } = options;
   const isScraper = (header: string | undefined) =>
-    metricsToken !== undefined && sameSecret(header ?? '', `Bearer ${metricsToken}`);
+    metricsToken !== undefined && tokensEqual(header ?? '', `Bearer ${metricsToken}`);
   app.get(
     '/metrics',
     (c, next) => (isScraper(c.req.header('authorization')) ? next() : authenticator.middleware(c, next)),
