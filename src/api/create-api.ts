@@ -35,16 +35,21 @@ const DOCUMENT = {
 };
 
 /** The Svix-compatible HTTP API, as a Hono app (Web-standard Request in, Response out). */
-export function createApi(options: ApiOptions) {
+/** What every Switchyard HTTP server starts from: problem+json for errors and unknown routes, request ids. */
+function createBaseApi(logger: ApiOptions['logger']) {
   const api = new OpenAPIHono<ApiEnv>({ strict: false });
-  const authenticator = createAuthenticator(options.store, options.adminToken);
-
   api.onError((error, c) =>
-    respondToError(error, c, (err, id) => options.logger.error({ err, requestId: id }, 'unexpected error')),
+    respondToError(error, c, (err, id) => logger.error({ err, requestId: id }, 'unexpected error')),
   );
   api.notFound((c) => problemResponse(404, 'not_found', `No route for ${c.req.method} ${c.req.path}`));
-
   api.use('*', requestId());
+  return api;
+}
+
+export function createApi(options: ApiOptions) {
+  const api = createBaseApi(options.logger);
+  const authenticator = createAuthenticator(options.store, options.adminToken);
+
   api.use('/api/*', accessLog(options.logger));
   if (options.validateResponses) {
     api.use(
@@ -109,12 +114,7 @@ export function createWorkerApi(
     metrics: NonNullable<ApiOptions['metrics']>;
   },
 ) {
-  const api = new OpenAPIHono<ApiEnv>({ strict: false });
-  api.onError((error, c) =>
-    respondToError(error, c, (err, id) => options.logger.error({ err, requestId: id }, 'unexpected error')),
-  );
-  api.notFound((c) => problemResponse(404, 'not_found', `No route for ${c.req.method} ${c.req.path}`));
-  api.use('*', requestId());
+  const api = createBaseApi(options.logger);
   api.get('/api/v1/health', (c) => c.body(null, 204));
   addMetricsRoute(api, {
     authenticator: createAuthenticator(options.store, options.adminToken),
