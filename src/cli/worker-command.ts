@@ -12,16 +12,11 @@ export async function runWorker(options: { config?: string }): Promise<void> {
     );
   }
   // Loaded once the configuration is known to be good, so that a wrong setting is reported at once.
-  const { createConfiguredSandbox, openStore, serveWorkerMetrics, startWorker } = await import(
-    '../server/index.ts'
-  );
-  const { createMetrics, instrumentSandbox } = await import('../metrics/index.ts');
+  const { createConfiguredSandbox, createProcessMetrics, openStore, serveWorkerMetrics, startWorker } =
+    await import('../server/index.ts');
+  const { instrumentSandbox } = await import('../metrics/index.ts');
   const { store, database } = await openStore(config);
-  const metrics = createMetrics({
-    statements: () => database.statements.count,
-    connections: () => database.connections(),
-    queueDepth: () => store.deliveryQueue.depth(),
-  });
+  const metrics = createProcessMetrics(store, database);
   const sandbox = instrumentSandbox(createConfiguredSandbox(config), metrics);
   const running = await startWorker(config, store, database, logger, sandbox, metrics);
   const port = config.SWITCHYARD_WORKER_METRICS_PORT;

@@ -54,6 +54,15 @@ export async function openStore(config: Config): Promise<{ store: Store; databas
   return { store: createStore(database, createSecretBox(secretKey)), database };
 }
 
+/** The metrics of one Switchyard process, read from its store and its database connection. */
+export function createProcessMetrics(store: Store, database: DatabaseHandle) {
+  return createMetrics({
+    statements: () => database.statements.count,
+    connections: () => database.connections(),
+    queueDepth: () => store.deliveryQueue.depth(),
+  });
+}
+
 /**
  * Starts Switchyard in one process: database and migrations, the catalog, the operator token, and the
  * HTTP API. Resolves once it is listening.
@@ -67,11 +76,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     config.SWITCHYARD_ADMIN_TOKEN,
     config.SWITCHYARD_DATA_DIR,
   );
-  const metrics = createMetrics({
-    statements: () => database.statements.count,
-    connections: () => database.connections(),
-    queueDepth: () => store.deliveryQueue.depth(),
-  });
+  const metrics = createProcessMetrics(store, database);
   const sandbox = instrumentSandbox(createConfiguredSandbox(config), metrics);
   const worker = config.SWITCHYARD_WORKER
     ? await startWorker(config, store, database, logger, sandbox, metrics)
