@@ -1,5 +1,6 @@
 import { and, eq, inArray, isNull, or } from 'drizzle-orm';
 import { createId } from '../secrets/index.ts';
+import { batchPerTurn } from './batch-per-turn.ts';
 import type { Executor } from './database.ts';
 import { stopQueuedDeliveries } from './endpoints.ts';
 import { isUniqueViolation, StoreError } from './errors.ts';
@@ -23,12 +24,6 @@ function uidConflict(uid: string | null | undefined, error: unknown): StoreError
 
 export function createAppRepository(db: Executor) {
   const live = isNull(apps.deletedAt);
-  let lookups: {
-    idOrUid: string;
-    resolve: (app: App | undefined) => void;
-    reject: (error: unknown) => void;
-  }[] = [];
-  let lookupScheduled = false;
 
   return {
     /** @throws StoreError `conflict` when the uid is taken */
@@ -55,30 +50,14 @@ export function createAppRepository(db: Executor) {
      * Finds a live app by its id or its uid. Every request looks its app up first, so the lookups of one turn
      * of the event loop share one query (a uid never looks like an id, so each finds at most one app).
      */
-    find(idOrUid: string): Promise<App | undefined> {
-      return new Promise((resolve, reject) => {
-        lookups.push({ idOrUid, resolve, reject });
-        if (lookupScheduled) return;
-        lookupScheduled = true;
-        setImmediate(() => {
-          lookupScheduled = false;
-          const batch = lookups;
-          lookups = [];
-          const refs = [...new Set(batch.map((lookup) => lookup.idOrUid))];
-          db.select()
-            .from(apps)
-            .where(and(live, or(inArray(apps.id, refs), inArray(apps.uid, refs))))
-            .then((rows) => {
-              for (const lookup of batch) {
-                lookup.resolve(rows.find((row) => row.id === lookup.idOrUid || row.uid === lookup.idOrUid));
-              }
-            })
-            .catch((error: unknown) => {
-              for (const lookup of batch) lookup.reject(error);
-            });
-        });
-      });
-    },
+    find: batchPerTurn(async (refs: string[]): Promise<(App | undefined)[]> => {
+      const unique = [...new Set(refs)];
+      const rows = await db
+        .select()
+        .from(apps)
+        .where(and(live, or(inArray(apps.id, unique), inArray(apps.uid, unique))));
+      return refs.map((ref) => rows.find((row) => row.id === ref || row.uid === ref));
+    }),
 
     list(page: PageRequest, onlyId?: string): Promise<Page<App>> {
       return fetchPage(

@@ -1,4 +1,5 @@
 import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { batchPerTurn } from './batch-per-turn.ts';
 import { countAffected, type Executor, rowsOf } from './database.ts';
 import { idempotencyKeys } from './schema.ts';
 
@@ -13,17 +14,14 @@ export type Reservation =
   | { state: 'in_flight' };
 
 export function createIdempotencyRepository(db: Executor) {
-  let waiting: { keyHash: string; resolve: (r: Reservation) => void; reject: (e: unknown) => void }[] = [];
-  let scheduled = false;
-
   /**
    * Takes every key of the batch that is free in one statement (an expired response or a stale lock counts
    * as free), then reads the rest in one more: a burst of requests costs two statements, not two each.
    */
-  async function reserveAll(batch: typeof waiting) {
+  async function reserveAll(requested: string[]): Promise<Reservation[]> {
     const at = new Date();
     // A key twice in one batch: the first request takes it, the second finds it in flight, as if it came later.
-    const keys = [...new Set(batch.map((entry) => entry.keyHash))];
+    const keys = [...new Set(requested)];
     const taken = await db.execute(sql`
       insert into idempotency_keys (key_hash, locked_until, expires_at)
       select key_hash, ${new Date(at.getTime() + IDEMPOTENCY_LOCK_MS).toISOString()}::timestamptz,
@@ -42,18 +40,13 @@ export function createIdempotencyRepository(db: Executor) {
       ? await db.select().from(idempotencyKeys).where(inArray(idempotencyKeys.keyHash, others))
       : [];
     const existing = new Map(rows.map((row) => [row.keyHash, row]));
-    for (const entry of batch) {
-      if (reserved.delete(entry.keyHash)) {
-        entry.resolve({ state: 'reserved' });
-        continue;
-      }
-      const row = existing.get(entry.keyHash);
-      entry.resolve(
-        row?.responseStatus != null && row.responseBody != null
-          ? { state: 'completed', status: row.responseStatus, body: row.responseBody }
-          : { state: 'in_flight' },
-      );
-    }
+    return requested.map((keyHash): Reservation => {
+      if (reserved.delete(keyHash)) return { state: 'reserved' };
+      const row = existing.get(keyHash);
+      return row?.responseStatus != null && row.responseBody != null
+        ? { state: 'completed', status: row.responseStatus, body: row.responseBody }
+        : { state: 'in_flight' };
+    });
   }
 
   return {
@@ -62,21 +55,7 @@ export function createIdempotencyRepository(db: Executor) {
      * holds it now. An expired response or a stale lock is taken over. Keys asked for in the same turn of the
      * event loop are taken together.
      */
-    reserve(keyHash: string): Promise<Reservation> {
-      return new Promise((resolve, reject) => {
-        waiting.push({ keyHash, resolve, reject });
-        if (scheduled) return;
-        scheduled = true;
-        setImmediate(() => {
-          scheduled = false;
-          const batch = waiting;
-          waiting = [];
-          reserveAll(batch).catch((error) => {
-            for (const entry of batch) entry.reject(error);
-          });
-        });
-      });
-    },
+    reserve: batchPerTurn(reserveAll),
 
     async complete(keyHash: string, status: number, body: string): Promise<void> {
       await db
