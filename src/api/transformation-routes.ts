@@ -2,7 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { findEventType } from '../catalog/index.ts';
 import { findConnector, reviewRequest } from '../connectors/index.ts';
 import type { Store } from '../db/index.ts';
-import type { TransformationOutcome } from '../sandbox/index.ts';
+import { readPayload, type TransformationOutcome } from '../sandbox/index.ts';
 import { invalidField, validationError } from './api-error.ts';
 import { requireEndpoint } from './auth.ts';
 import { errorResponses, eventTypeNameSchema, jsonBody, jsonResponse, noContent } from './common-schemas.ts';
@@ -53,11 +53,18 @@ const runOutSchema = z
 
 type RunOut = z.infer<typeof runOutSchema>;
 
-function toRunOut(outcome: TransformationOutcome, warnings: RunOut['warnings'] = []): RunOut {
+/**
+ * @param request the request as shown, when a connector has prepared it; by default what the code returned
+ */
+function toRunOut(
+  outcome: TransformationOutcome,
+  request = outcome.kind === 'request' ? readPayload(outcome.request) : null,
+  warnings: RunOut['warnings'] = [],
+): RunOut {
   return {
     warnings,
     cancelled: outcome.kind === 'cancelled',
-    request: outcome.kind === 'request' ? outcome.request : null,
+    request,
     console: outcome.console,
     durationMs: outcome.durationMs,
     error: outcome.kind === 'error' ? outcome.error : null,
@@ -218,12 +225,12 @@ export function transformationRoutes({ store, sandbox }: ApiOptions) {
         },
       });
       if (outcome.kind !== 'request' || !connector || !region) return c.json(toRunOut(outcome), 200);
-      const request = connector.prepare(outcome.request, { messageId: 'msg_test', endpointId: 'ep_test' });
+      const request = connector.prepare(readPayload(outcome.request), {
+        messageId: 'msg_test',
+        endpointId: 'ep_test',
+      });
       return c.json(
-        toRunOut(
-          { ...outcome, request },
-          reviewRequest(connector, request, region, body.url ?? DEFAULT_TEST_URL),
-        ),
+        toRunOut(outcome, request, reviewRequest(connector, request, region, body.url ?? DEFAULT_TEST_URL)),
         200,
       );
     },

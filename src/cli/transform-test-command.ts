@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { findEventType } from '../catalog/index.ts';
 import { type ContractFinding, connectors, findConnector, reviewRequest } from '../connectors/index.ts';
-import type { TransformationOutcome } from '../sandbox/index.ts';
+import { readPayload, type TransformationOutcome } from '../sandbox/index.ts';
 import { EXIT_FAILURE, usageError } from './cli-error.ts';
 import { loadCliConfig } from './load-cli-config.ts';
 import { readJsonObject } from './read-json-file.ts';
@@ -87,7 +87,7 @@ export async function runTransformTest(file: string, options: TransformTestOptio
 
   const result: TestResult = {
     cancelled: outcome.kind === 'cancelled',
-    request: outcome.kind === 'request' ? outcome.request : null,
+    request: outcome.kind === 'request' ? readPayload(outcome.request) : null,
     console: outcome.console,
     durationMs: outcome.durationMs,
     error: outcome.kind === 'error' ? outcome.error : null,
@@ -95,7 +95,10 @@ export async function runTransformTest(file: string, options: TransformTestOptio
   };
   if (outcome.kind === 'request' && connector && region) {
     // Delivery adds the vendor's idempotency keys before it checks; the review sees what would be sent.
-    const request = connector.prepare(outcome.request, { messageId: 'msg_test', endpointId: 'ep_test' });
+    const request = connector.prepare(readPayload(outcome.request), {
+      messageId: 'msg_test',
+      endpointId: 'ep_test',
+    });
     result.request = request;
     result.warnings = reviewRequest(connector, request, region, options.url);
   }

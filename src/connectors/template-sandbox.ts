@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, expect } from 'vitest';
 import {
   createSandbox,
+  readPayload,
   type Sandbox,
   type TransformationOutcome,
   type TransformedRequest,
@@ -37,7 +38,7 @@ export function templateSandbox(): TemplateSandbox {
       const outcome = await transform(code, input);
       if (outcome.kind !== 'request') throw new Error(`expected a request, got ${JSON.stringify(outcome)}`);
       expect(outcome.console).toEqual([]);
-      return outcome.request;
+      return readPayload(outcome.request);
     },
   };
 }

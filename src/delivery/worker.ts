@@ -3,7 +3,13 @@ import type { Logger } from 'pino';
 import { type Connector, credentialHostProblem, type ResponseVerdict } from '../connectors/index.ts';
 import type { ClaimedDelivery, DeliveryOutcome, DeliveryQueue } from '../db/index.ts';
 import { DeliveryStatus, type DeliveryStatusCode } from '../db/index.ts';
-import type { TransformationOutcome, TransformCall, TransformedRequest } from '../sandbox/index.ts';
+import {
+  readPayload,
+  type SandboxRequest,
+  type TransformationOutcome,
+  type TransformCall,
+  type TransformedRequest,
+} from '../sandbox/index.ts';
 import { createId } from '../secrets/index.ts';
 import { type HttpSender, RESPONSE_BODY_LIMIT, type SendResult } from './http-sender.ts';
 import { FAILING_AFTER_ATTEMPT, type OperationalEvent } from './operational-event.ts';
@@ -262,8 +268,13 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
     };
   }
 
-  /** The request to send: the event as is, or what the endpoint's transformation made of it. */
-  async function buildRequest(delivery: ClaimedDelivery): Promise<TransformedRequest | DeliveryOutcome> {
+  /**
+   * The request to send: the event as is, or what the endpoint's transformation made of it, its payload
+   * still the JSON text the sandbox wrote.
+   */
+  async function buildRequest(
+    delivery: ClaimedDelivery,
+  ): Promise<TransformedRequest | SandboxRequest | DeliveryOutcome> {
     if (!delivery.transformation) {
       return { url: delivery.url, method: 'POST', headers: {}, payload: delivery.payload ?? EXPIRED };
     }
@@ -311,11 +322,16 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
    */
   function applyConnector(
     delivery: ClaimedDelivery,
-    request: TransformedRequest,
+    built: TransformedRequest | SandboxRequest,
   ):
-    | { request: TransformedRequest; credentials: Record<string, string>; connector: Connector | undefined }
+    | {
+        request: TransformedRequest | SandboxRequest;
+        credentials: Record<string, string>;
+        connector: Connector | undefined;
+      }
     | DeliveryOutcome {
-    if (!delivery.connector) return { request, credentials: {}, connector: undefined };
+    if (!delivery.connector) return { request: built, credentials: {}, connector: undefined };
+    const request = 'payloadJson' in built ? readPayload(built) : built;
     const refuse = (response: string, errorClass: string) =>
       unsent(delivery, { url: request.url, status: DeliveryStatus.fail, response, errorClass });
     const connector = options.connectors(delivery.connector.id);
@@ -350,7 +366,7 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
   /** The delivery with credentials fit to attach, or the attempt that failed for want of them (retried). */
   async function withFreshCredentials(
     delivery: ClaimedDelivery,
-    request: TransformedRequest,
+    request: TransformedRequest | SandboxRequest,
   ): Promise<ClaimedDelivery | DeliveryOutcome> {
     if (!delivery.connector || !options.freshCredentials) return delivery;
     try {
@@ -379,7 +395,7 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
     const bound = applyConnector(current, built);
     if ('deliveryId' in bound) return settle(delivery, bound);
     const { request, credentials, connector } = bound;
-    const body = JSON.stringify(request.payload);
+    const body = 'payloadJson' in request ? request.payloadJson : JSON.stringify(request.payload);
     const at = new Date();
     const timestamp = Math.floor(at.getTime() / 1000);
     const headers = {

@@ -18,6 +18,19 @@ export interface TransformedRequest {
   payload: unknown;
 }
 
+/**
+ * A transformed request as the sandbox hands it over: the payload is still the JSON text the code's result
+ * became, so that a delivery sends it as the body without parsing and encoding it again.
+ */
+export interface SandboxRequest extends Omit<TransformedRequest, 'payload'> {
+  payloadJson: string;
+}
+
+/** The request with its payload as a value, for whoever needs to read or change it. */
+export function readPayload({ payloadJson, ...request }: SandboxRequest): TransformedRequest {
+  return { ...request, payload: JSON.parse(payloadJson) };
+}
+
 export interface ConsoleLine {
   level: 'log' | 'info' | 'warn' | 'error' | 'debug';
   message: string;
@@ -43,7 +56,7 @@ export interface TransformationFailure {
 }
 
 export type TransformationOutcome =
-  | { kind: 'request'; request: TransformedRequest; console: ConsoleLine[]; durationMs: number }
+  | { kind: 'request'; request: SandboxRequest; console: ConsoleLine[]; durationMs: number }
   | { kind: 'cancelled'; console: ConsoleLine[]; durationMs: number }
   | { kind: 'error'; error: TransformationFailure; console: ConsoleLine[]; durationMs: number };
 
@@ -91,15 +104,15 @@ function problemOfUrl(text: string): string | null {
 }
 
 /**
- * Checks what the code returned (already plain JSON, read inside the sandbox) against the contract.
+ * Checks what the code returned (already plain JSON, read inside the sandbox) against the contract; the
+ * payload, any JSON value, needs no check.
  * @returns the request to send, or why it cannot be sent
  */
 export function toTransformedRequest(result: {
   url?: unknown;
   method?: unknown;
   headers?: unknown;
-  payload?: unknown;
-}): TransformedRequest | TransformationFailure {
+}): Omit<TransformedRequest, 'payload'> | TransformationFailure {
   if (typeof result.url !== 'string') return contractError('webhook.url must be a string');
   const urlProblem = problemOfUrl(result.url);
   if (urlProblem) return contractError(urlProblem);
@@ -125,15 +138,11 @@ export function toTransformedRequest(result: {
       headers[lower] = value;
     }
   }
-  if (result.payload === undefined) return contractError('webhook.payload is undefined; return a JSON value');
-  return {
-    method: method as TransformedRequest['method'],
-    url: result.url,
-    headers,
-    payload: result.payload,
-  };
+  return { method: method as TransformedRequest['method'], url: result.url, headers };
 }
 
-export function isFailure(value: TransformedRequest | TransformationFailure): value is TransformationFailure {
+export function isFailure<T extends object>(
+  value: T | TransformationFailure,
+): value is TransformationFailure {
   return 'name' in value && 'message' in value;
 }

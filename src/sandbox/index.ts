@@ -1,11 +1,13 @@
 export type {
   ConsoleLine,
+  SandboxRequest,
   TransformationErrorName,
   TransformationFailure,
   TransformationOutcome,
   TransformedRequest,
   WebhookInput,
 } from './contract.ts';
+export { readPayload } from './contract.ts';
 export {
   createSandbox,
   type Sandbox,

@@ -1,8 +1,12 @@
 /** The name stack traces give the merchant's code, so that errors can point at its lines. */
 export const CODE_FILENAME = 'transformation.js';
 
-/** Between the webhooks of a batch: a control character, which JSON text never holds unescaped. */
-export const INPUT_SEPARATOR = '\u0001';
+/**
+ * Between the calls of a batch, going in (webhooks) and coming out (outcomes); and, within an outcome, between
+ * its description and the request's payload. Control characters, which JSON text never holds unescaped.
+ */
+export const CALL_SEPARATOR = '\u0001';
+export const PAYLOAD_SEPARATOR = '\u0002';
 
 /**
  * Evaluated in each fresh context before the merchant's code. It takes away what transformations may not
@@ -16,10 +20,12 @@ export const INPUT_SEPARATOR = '\u0001';
  * own. So its output has a fixed shape, one JSON object per call, in which only `request` carries a value the
  * code chose; the host still checks that value against the contract.
  *
- * The runner takes webhooks as JSON texts joined by INPUT_SEPARATOR, parses each on its own (so that each
- * dies young, as in plain code), and returns `<count>|[outcome,…]` for the first `count` of them:
- * it stops early once the output passes MAX_BATCH_OUTPUT characters, so that a batch of large results never
- * needs more memory than one, and the process sends the rest again.
+ * The runner takes webhooks as JSON texts joined by CALL_SEPARATOR, parses each on its own (so that each
+ * dies young, as in plain code), and returns `<count>|outcome<CALL_SEPARATOR>outcome…` for the first `count`
+ * of them. An outcome is a JSON description, PAYLOAD_SEPARATOR, and the request's payload as JSON text (empty
+ * when there is no request): the host reads the description and hands the payload on as it is. It stops
+ * early once the output passes MAX_BATCH_OUTPUT characters, so that a batch of large results never needs
+ * more memory than one, and the process sends the rest again.
  * @param maxOutputBytes the largest request, as UTF-8 JSON, one call may produce
  */
 export function prelude(maxOutputBytes: number): string {
@@ -36,7 +42,8 @@ export function prelude(maxOutputBytes: number): string {
   const sliceString = String.prototype.slice;
   const charCodeAt = String.prototype.charCodeAt;
   const indexOf = String.prototype.indexOf;
-  const SEPARATOR = ${JSON.stringify(INPUT_SEPARATOR)};
+  const CALLS = ${JSON.stringify(CALL_SEPARATOR)};
+  const PAYLOAD = ${JSON.stringify(PAYLOAD_SEPARATOR)};
   const toText = String;
   const ErrorType = Error;
   const TypeErrorType = TypeError;
@@ -102,8 +109,10 @@ export function prelude(maxOutputBytes: number): string {
     }
     return bytes;
   };
-  const tooLarge = (json) =>
-    json.length > MAX_OUTPUT_BYTES || (json.length * 3 > MAX_OUTPUT_BYTES && utf8Bytes(json) > MAX_OUTPUT_BYTES);
+  const tooLarge = (request, payload) => {
+    const chars = request.length + payload.length;
+    return chars > MAX_OUTPUT_BYTES || (chars * 3 > MAX_OUTPUT_BYTES && utf8Bytes(request) + utf8Bytes(payload) > MAX_OUTPUT_BYTES);
+  };
 
   const failure = (name, message, line, column) => {
     if (message.length > MAX_MESSAGE) message = apply(sliceString, message, [0, MAX_MESSAGE]);
@@ -153,12 +162,13 @@ export function prelude(maxOutputBytes: number): string {
       cancel: parsed.cancel,
     };
   };
-  const NOT_JSON = failure('TransformationError', 'the webhook is not valid JSON', 'null', 'null') + ',"console":[]}';
+  const NOT_JSON = failure('TransformationError', 'the webhook is not valid JSON', 'null', 'null') + ',"console":[]}' + PAYLOAD;
 
   const runOne = (webhook) => {
     consoleText = '';
     consoleLines = 0;
     let outcome;
+    let payload = '';
     try {
       if (typeof handler !== 'function') throw new TypeErrorType('the code must declare function handler(webhook)');
       const result = handler(webhook);
@@ -170,24 +180,28 @@ export function prelude(maxOutputBytes: number): string {
       } else if (typeof result !== 'object') {
         throw new TypeErrorType('handler must return the webhook object, null or undefined, not a ' + typeof result);
       } else {
-        const json = stringify({
-          __proto__: null, url: result.url, method: result.method, headers: result.headers, payload: result.payload,
-        });
-        outcome = tooLarge(json)
-          ? failure('OutputTooLargeError', "the transformation's result is over " + MAX_OUTPUT_BYTES + ' bytes', 'null', 'null')
-          : '{"request":' + json;
+        const request = stringify({ __proto__: null, url: result.url, method: result.method, headers: result.headers });
+        // undefined for a payload JSON cannot hold (undefined, a function): the host refuses the empty text.
+        const json = stringify(result.payload);
+        if (json !== undefined && tooLarge(request, json)) {
+          outcome = failure('OutputTooLargeError', "the transformation's result is over " + MAX_OUTPUT_BYTES + ' bytes', 'null', 'null');
+        } else {
+          outcome = '{"request":' + request;
+          if (json !== undefined) payload = json;
+        }
       }
     } catch (error) {
       outcome = describe(error);
+      payload = '';
     }
-    return outcome + ',"console":[' + consoleText + ']}';
+    return outcome + ',"console":[' + consoleText + ']}' + PAYLOAD + payload;
   };
 
   return (text) => {
     let output = '';
     let count = 0;
     for (let from = 0; from <= text.length && output.length < MAX_BATCH_OUTPUT; count++) {
-      let to = apply(indexOf, text, [SEPARATOR, from]);
+      let to = apply(indexOf, text, [CALLS, from]);
       if (to < 0) to = text.length;
       let webhook;
       try {
@@ -195,10 +209,10 @@ export function prelude(maxOutputBytes: number): string {
       } catch {
         webhook = undefined;
       }
-      output += (count ? ',' : '') + (webhook === undefined ? NOT_JSON : runOne(webhook));
+      output += (count ? CALLS : '') + (webhook === undefined ? NOT_JSON : runOne(webhook));
       from = to + 1;
     }
-    return count + '|[' + output + ']';
+    return count + '|' + output;
   };
 })();
 `;

@@ -8,24 +8,25 @@ export interface WorkerBatch {
   /** Sent when the process may not have compiled this key yet. */
   code?: string;
   timeoutMs: number;
-  ids: number[];
-  /** One webhook (JSON) per id; null to only compile the code. */
-  inputs: string[] | null;
+  count: number;
+  /** The calls' webhooks (JSON) joined by CALL_SEPARATOR; null to only compile the code. */
+  inputs: string | null;
 }
 
+/** Batches, answered in one reply with one result each, in the same order. */
 export interface WorkerRequest {
   batches: WorkerBatch[];
 }
 
 export type WorkerBatchResult =
   | {
-      ids: number[];
-      /** A JSON array with one outcome per id, in the shape the isolate runtime writes. */
+      /** One outcome per call, in order, joined by CALL_SEPARATOR, in the shape the isolate runtime writes. */
       outcomes: string;
-      /** Time in the process per id, in ms: a call's share of the isolate entry it ran in. */
-      durationsMs: number[];
+      /** Per isolate entry, in order: how many calls it ran, then how long it took in ms. */
+      entries: number[];
     }
-  | { ids: number[]; unknownCode: true };
+  /** The process does not know the key's code (it was restarted, or forgot it): send it again. */
+  | { unknownCode: true };
 
 export interface WorkerReply {
   results: WorkerBatchResult[];

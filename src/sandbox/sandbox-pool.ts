@@ -4,11 +4,13 @@ import { fileURLToPath } from 'node:url';
 import {
   type ConsoleLine,
   isFailure,
+  type SandboxRequest,
   type TransformationFailure,
   type TransformationOutcome,
   toTransformedRequest,
   type WebhookInput,
 } from './contract.ts';
+import { CALL_SEPARATOR, PAYLOAD_SEPARATOR } from './isolate-runtime.ts';
 import type { WorkerBatch, WorkerBatchResult, WorkerReply, WorkerRequest } from './protocol.ts';
 
 export interface SandboxOptions {
@@ -56,23 +58,12 @@ const QUICK_DEATH_MS = 1_000;
 const WATCHDOG_GRACE_MS = 2_000;
 
 interface PendingCall {
-  id: number;
   key: string;
   code: string;
   /** The webhook as JSON; undefined to only compile. */
   input: string | undefined;
   timeoutMs: number;
-  resolve: (reply: RawOutcome | { unavailable: string }) => void;
-}
-
-/** An outcome as the isolate runtime writes it (or the sandbox process, for limits and load failures). */
-interface RawOutcome {
-  request?: Record<string, unknown>;
-  cancelled?: true;
-  compiled?: true;
-  error?: TransformationFailure;
-  console: ConsoleLine[];
-  durationMs: number;
+  resolve: (outcome: TransformationOutcome) => void;
 }
 
 function failureOutcome(
@@ -83,14 +74,81 @@ function failureOutcome(
   return { kind: 'error', error: { name, message, line: null, column: null }, console: [], durationMs };
 }
 
+/** An outcome's description as the isolate runtime (or the sandbox process) writes it. */
+interface Description {
+  request?: Record<string, unknown>;
+  cancelled?: true;
+  compiled?: true;
+  error?: TransformationFailure;
+  console: ConsoleLine[];
+}
+
+/** An outcome's description, read and checked against the contract; everything but the payload and the time. */
+type Reading =
+  | { kind: 'request'; request: Omit<SandboxRequest, 'payloadJson'>; console: ConsoleLine[] }
+  | { kind: 'cancelled'; console: ConsoleLine[] }
+  | { kind: 'error'; error: TransformationFailure; console: ConsoleLine[] };
+
+/**
+ * Most calls of a transformation describe the same request (same URL, method and headers, nothing printed):
+ * each description is read and checked once. Readings are shared between outcomes, so they are frozen.
+ */
+const readings = new Map<string, Reading>();
+const MAX_READINGS = 1_000;
+const MAX_REMEMBERED_DESCRIPTION = 4 * 1024;
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object') {
+    for (const item of Object.values(value)) deepFreeze(item);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+function read(description: string): Reading {
+  let reading = readings.get(description);
+  if (reading) return reading;
+  const raw = JSON.parse(description) as Description;
+  const { console } = raw;
+  if (raw.error) reading = { kind: 'error', error: raw.error, console };
+  else if (!raw.request) reading = { kind: 'cancelled', console };
+  else {
+    const request = toTransformedRequest(raw.request);
+    reading = isFailure(request)
+      ? { kind: 'error', error: request, console }
+      : { kind: 'request', request, console };
+  }
+  if (description.length <= MAX_REMEMBERED_DESCRIPTION) {
+    if (readings.size >= MAX_READINGS) readings.clear();
+    readings.set(description, deepFreeze(reading));
+  }
+  return reading;
+}
+
+const NO_PAYLOAD = failureOutcome('TransformationError', 'webhook.payload is undefined; return a JSON value');
+
+/** One outcome from the text the runtime wrote for it: its description, PAYLOAD_SEPARATOR, its payload. */
+function toOutcome(text: string, from: number, to: number, durationMs: number): TransformationOutcome {
+  const split = text.indexOf(PAYLOAD_SEPARATOR, from);
+  const reading = read(text.slice(from, split));
+  durationMs = Math.round(durationMs * 100) / 100;
+  if (reading.kind !== 'request') return { ...reading, durationMs };
+  if (split + 1 === to) return { ...NO_PAYLOAD, console: reading.console, durationMs };
+  const request = { ...reading.request, payloadJson: text.slice(split + 1, to) };
+  return { kind: 'request', request, console: reading.console, durationMs };
+}
+
 /**
  * One sandbox process, respawned when it dies. Calls queued within a tick travel in one message, grouped
- * into one batch per context, and come back the same way.
+ * into one batch per context, and come back the same way, in order.
  */
 function createSlot(options: SandboxOptions, onRestart: () => void) {
   let child: ChildProcess;
   let known = new Set<string>();
-  const pending = new Map<number, PendingCall>();
+  /** The calls of each message sent and not yet answered, by batch, oldest first. */
+  let sent: PendingCall[][][] = [];
+  /** The CPU time the calls in flight may take between them, in ms. */
+  let sentBudgetMs = 0;
   let queue = new Map<string, PendingCall[]>();
   let flushScheduled = false;
   let watchdog: NodeJS.Timeout | undefined;
@@ -99,24 +157,24 @@ function createSlot(options: SandboxOptions, onRestart: () => void) {
   let spawnedAt = 0;
   let quickDeaths = 0;
 
-  function settle(result: WorkerBatchResult) {
+  function settle(calls: PendingCall[], result: WorkerBatchResult) {
     if ('unknownCode' in result) {
-      for (const id of result.ids) {
-        const call = pending.get(id);
-        if (!call) continue;
-        known.delete(call.key);
-        enqueue(call);
-      }
+      known.delete(calls[0]!.key);
+      for (const call of calls) enqueue(call);
       return;
     }
-    const outcomes = JSON.parse(result.outcomes) as RawOutcome[];
-    for (let i = 0; i < result.ids.length; i++) {
-      const call = pending.get(result.ids[i]!);
-      if (!call) continue;
-      pending.delete(call.id);
-      const outcome = outcomes[i]!;
-      outcome.durationMs = result.durationsMs[i]!;
-      call.resolve(outcome);
+    const { outcomes, entries } = result;
+    let from = 0;
+    let index = 0;
+    for (let entry = 0; entry < entries.length; entry += 2) {
+      const count = entries[entry]!;
+      const share = entries[entry + 1]! / count;
+      for (let i = 0; i < count; i++, index++) {
+        let to = outcomes.indexOf(CALL_SEPARATOR, from);
+        if (to < 0) to = outcomes.length;
+        calls[index]!.resolve(toOutcome(outcomes, from, to, share));
+        from = to + 1;
+      }
     }
   }
 
@@ -147,16 +205,25 @@ function createSlot(options: SandboxOptions, onRestart: () => void) {
     current.on('message', (reply: WorkerReply) => {
       clearTimeout(watchdog);
       watchdog = undefined;
-      for (const result of reply.results) settle(result);
-      if (pending.size) armWatchdog();
+      const batches = sent.shift() ?? [];
+      for (let i = 0; i < batches.length; i++) {
+        for (const call of batches[i]!) sentBudgetMs -= call.timeoutMs;
+        settle(batches[i]!, reply.results[i]!);
+      }
+      if (sent.length) armWatchdog();
     });
     current.on('exit', () => {
       clearTimeout(watchdog);
       watchdog = undefined;
-      for (const [id, call] of pending) {
-        pending.delete(id);
-        call.resolve({ unavailable: 'the sandbox process stopped during the call' });
+      const stopped = failureOutcome(
+        'SandboxUnavailableError',
+        'the sandbox process stopped during the call',
+      );
+      for (const calls of [...sent.flat(), ...queue.values()]) {
+        for (const call of calls) call.resolve(stopped);
       }
+      sent = [];
+      sentBudgetMs = 0;
       queue = new Map();
       alive = false;
       if (closing) return;
@@ -177,9 +244,7 @@ function createSlot(options: SandboxOptions, onRestart: () => void) {
 
   function armWatchdog() {
     clearTimeout(watchdog);
-    let budget = WATCHDOG_GRACE_MS;
-    for (const call of pending.values()) budget += call.timeoutMs;
-    watchdog = setTimeout(() => child.kill('SIGKILL'), budget);
+    watchdog = setTimeout(() => child.kill('SIGKILL'), WATCHDOG_GRACE_MS + sentBudgetMs);
   }
 
   function enqueue(call: PendingCall) {
@@ -199,31 +264,28 @@ function createSlot(options: SandboxOptions, onRestart: () => void) {
   function flush() {
     if (!alive || queue.size === 0) return;
     const batches: WorkerBatch[] = [];
-    for (const calls of queue.values()) {
-      const { key, code, timeoutMs } = calls[0]!;
-      const isCheck = calls[0]!.input === undefined;
-      batches.push({
-        key,
-        code: known.has(key) ? undefined : code,
-        timeoutMs,
-        ids: calls.map((call) => call.id),
-        inputs: isCheck ? null : calls.map((call) => call.input!),
-      });
+    const calls = [...queue.values()];
+    for (const group of calls) {
+      const { key, code, timeoutMs, input } = group[0]!;
+      let inputs: string | null = null;
+      if (input !== undefined) {
+        inputs = input;
+        for (let i = 1; i < group.length; i++) inputs += CALL_SEPARATOR + group[i]!.input!;
+      }
+      batches.push({ key, code: known.has(key) ? undefined : code, timeoutMs, count: group.length, inputs });
       known.add(key);
+      for (const call of group) sentBudgetMs += call.timeoutMs;
     }
     queue = new Map();
+    sent.push(calls);
     child.send({ batches } satisfies WorkerRequest, () => {});
     armWatchdog();
   }
 
   spawnChild();
   return {
-    call(call: Omit<PendingCall, 'resolve'>): Promise<RawOutcome | { unavailable: string }> {
-      return new Promise((resolve) => {
-        const entry = { ...call, resolve };
-        pending.set(call.id, entry);
-        enqueue(entry);
-      });
+    call(call: Omit<PendingCall, 'resolve'>): Promise<TransformationOutcome> {
+      return new Promise((resolve) => enqueue({ ...call, resolve }));
     },
     async close() {
       closing = true;
@@ -235,17 +297,6 @@ function createSlot(options: SandboxOptions, onRestart: () => void) {
       }
     },
   };
-}
-
-/** Reads an outcome: the runtime has bounded its console and the request's size; the request's shape is checked here. */
-function toOutcome(raw: RawOutcome): TransformationOutcome {
-  const base = { console: raw.console, durationMs: Math.round(raw.durationMs * 100) / 100 };
-  if (raw.error) return { kind: 'error', error: raw.error, ...base };
-  if (!raw.request) return { kind: 'cancelled', ...base };
-  const request = toTransformedRequest(raw.request);
-  return isFailure(request)
-    ? { kind: 'error', error: request, ...base }
-    : { kind: 'request', request, ...base };
 }
 
 /** FNV-1a: calls for one scope and code always go to the same process, where their context lives. */
@@ -281,21 +332,15 @@ export function sandboxProcessOf(scope: string, code: string, processes: number)
 export function createSandbox(options: SandboxOptions): Sandbox {
   let restarts = 0;
   const slots = Array.from({ length: options.processes }, () => createSlot(options, () => restarts++));
-  let nextId = 1;
 
-  async function send(
-    scope: string,
-    code: string,
-    input: string | undefined,
-  ): Promise<TransformationOutcome> {
+  function send(scope: string, code: string, input: string | undefined): Promise<TransformationOutcome> {
     if (code.length * 3 > options.maxCodeBytes && Buffer.byteLength(code) > options.maxCodeBytes) {
-      return failureOutcome('CodeTooLargeError', `the code is over ${options.maxCodeBytes} bytes`);
+      return Promise.resolve(
+        failureOutcome('CodeTooLargeError', `the code is over ${options.maxCodeBytes} bytes`),
+      );
     }
     const key = keyOf(scope, code);
-    const slot = slots[processIndexOf(key, slots.length)]!;
-    const reply = await slot.call({ id: nextId++, key, code, input, timeoutMs: options.timeoutMs });
-    if ('unavailable' in reply) return failureOutcome('SandboxUnavailableError', reply.unavailable);
-    return toOutcome(reply);
+    return slots[processIndexOf(key, slots.length)]!.call({ key, code, input, timeoutMs: options.timeoutMs });
   }
 
   return {

@@ -1,5 +1,11 @@
 import ivm from 'isolated-vm';
-import { BIND_HANDLER, CODE_FILENAME, INPUT_SEPARATOR, prelude } from './isolate-runtime.ts';
+import {
+  BIND_HANDLER,
+  CALL_SEPARATOR,
+  CODE_FILENAME,
+  PAYLOAD_SEPARATOR,
+  prelude,
+} from './isolate-runtime.ts';
 import type { WorkerBatch, WorkerBatchResult, WorkerReply, WorkerRequest } from './protocol.ts';
 
 /**
@@ -121,7 +127,7 @@ function failure(error: unknown, during: 'load' | 'run'): Failure {
 }
 
 function failureOutcome(problem: Failure): string {
-  return JSON.stringify({ error: problem, console: [] });
+  return JSON.stringify({ error: problem, console: [] }) + PAYLOAD_SEPARATOR;
 }
 
 /** The key's context, compiled from the code sent with it or kept from before; null when neither is known. */
@@ -152,24 +158,21 @@ function contextOf(key: string, code: string | undefined, timeoutMs: number): Ru
 }
 
 /**
- * Runs webhooks in one isolate entry (the runner may stop early, see the runtime), or, when the entry runs
- * past a limit, one at a time.
- * @returns the outcomes' JSON texts joined with commas, and each call's time in ms
+ * Runs webhooks (joined by CALL_SEPARATOR) in one isolate entry, or, when the entry runs past a limit and
+ * holds more than one, not at all: the caller then runs them one at a time.
+ * @returns how many calls ran (the runtime may stop early, see there) and their outcomes
  */
-function runEntry(key: string, run: Runner, inputs: string[], timeoutMs: number) {
-  const started = performance.now();
+function runEntry(key: string, run: Runner, inputs: string, calls: number, timeoutMs: number) {
   try {
-    const output = run.applySync(undefined, [inputs.join(INPUT_SEPARATOR)], { timeout: timeoutMs });
+    const output = run.applySync(undefined, [inputs], { timeout: timeoutMs });
     const bar = output.indexOf('|');
-    const count = Number(output.slice(0, bar));
-    const share = (performance.now() - started) / count;
-    return { count, outcomes: output.slice(bar + 2, -1), durationsMs: Array(count).fill(share) };
+    return { count: Number(output.slice(0, bar)), outcomes: output.slice(bar + 1) };
   } catch (error) {
-    if (inputs.length === 1) {
+    if (calls === 1) {
       const problem = failure(error, 'run');
       // After a timeout the context may hold a half-done state; start it afresh next time.
       if (problem.name !== 'MemoryLimitError') forget(key);
-      return { count: 1, outcomes: failureOutcome(problem), durationsMs: [performance.now() - started] };
+      return { count: 1, outcomes: failureOutcome(problem) };
     }
     if (isolate.isDisposed) resetIsolate();
     else forget(key);
@@ -180,47 +183,58 @@ function runEntry(key: string, run: Runner, inputs: string[], timeoutMs: number)
 }
 
 function runBatch(batch: WorkerBatch): WorkerBatchResult {
-  const { key, ids, inputs, timeoutMs } = batch;
+  const { key, count, inputs, timeoutMs } = batch;
   const started = performance.now();
   const first = contextOf(key, batch.code, timeoutMs);
-  if (first === null) return { ids, unknownCode: true };
+  if (first === null) return { unknownCode: true };
   if (inputs === null || !isRunner(first)) {
-    const outcome = isRunner(first) ? '{"compiled":true,"console":[]}' : failureOutcome(first);
-    const share = (performance.now() - started) / ids.length;
+    const outcome = isRunner(first)
+      ? `{"compiled":true,"console":[]}${PAYLOAD_SEPARATOR}`
+      : failureOutcome(first);
     return {
-      ids,
-      outcomes: `[${Array(ids.length).fill(outcome).join(',')}]`,
-      durationsMs: ids.map(() => share),
+      outcomes: Array(count).fill(outcome).join(CALL_SEPARATOR),
+      entries: [count, performance.now() - started],
     };
   }
   const outcomes: string[] = [];
-  const durationsMs: number[] = [];
+  const entries: number[] = [];
   let run: Runner | Failure | null = first;
-  for (let start = 0; start < inputs.length; ) {
+  /** Where each call of the entry being run ends in `inputs`. */
+  const ends: number[] = [];
+  for (let from = 0, done = 0; done < count; ) {
+    const entryStarted = performance.now();
     if (!isRunner(run)) {
       // The context was lost with the isolate and cannot be rebuilt: the rest fail as it did.
       outcomes.push(failureOutcome(run ?? failure(new Error('the code is no longer known'), 'load')));
-      durationsMs.push(0);
-      start++;
+      from = endOfCall(inputs, from) + 1;
+      done++;
+      entries.push(1, 0);
       continue;
     }
-    let end = start + 1;
-    if (!singleCallKeys.has(key)) {
-      let chars = inputs[start]!.length;
-      while (end < inputs.length && end - start < MAX_ENTRY_CALLS && chars < MAX_ENTRY_INPUT_CHARS) {
-        chars += inputs[end]!.length;
-        end++;
-      }
+    ends.length = 0;
+    const most = singleCallKeys.has(key) ? 1 : MAX_ENTRY_CALLS;
+    for (let end = from; ends.length < most && done + ends.length < count; ) {
+      end = endOfCall(inputs, end);
+      ends.push(end);
+      if (end - from >= MAX_ENTRY_INPUT_CHARS) break;
+      end++;
     }
-    const ran = runEntry(key, run, inputs.slice(start, end), timeoutMs);
+    const ran = runEntry(key, run, inputs.slice(from, ends.at(-1)), ends.length, timeoutMs);
     if (ran) {
       outcomes.push(ran.outcomes);
-      durationsMs.push(...ran.durationsMs);
-      start += ran.count;
+      entries.push(ran.count, performance.now() - entryStarted);
+      from = ends[ran.count - 1]! + 1;
+      done += ran.count;
     }
     run = contextOf(key, undefined, timeoutMs);
   }
-  return { ids, outcomes: `[${outcomes.join(',')}]`, durationsMs };
+  return { outcomes: outcomes.length === 1 ? outcomes[0]! : outcomes.join(CALL_SEPARATOR), entries };
+}
+
+/** Where the call that starts at `from` ends: the next separator, or the end of the text. */
+function endOfCall(inputs: string, from: number): number {
+  const end = inputs.indexOf(CALL_SEPARATOR, from);
+  return end < 0 ? inputs.length : end;
 }
 
 process.on('message', (request: WorkerRequest) => {

@@ -3,7 +3,12 @@ import { fileURLToPath } from 'node:url';
 import vm from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventCatalog, findEventType } from '../catalog/index.ts';
-import type { TransformationOutcome, TransformedRequest, WebhookInput } from './contract.ts';
+import {
+  readPayload,
+  type TransformationOutcome,
+  type TransformedRequest,
+  type WebhookInput,
+} from './contract.ts';
 import { createSandbox, type Sandbox } from './sandbox-pool.ts';
 
 /**
@@ -85,7 +90,7 @@ function requestOf(outcome: TransformationOutcome): TransformedRequest {
     throw new Error(`expected a request, the sandbox returned ${JSON.stringify(outcome)}`);
   }
   expect(outcome.console).toEqual([]);
-  return outcome.request;
+  return readPayload(outcome.request);
 }
 
 let sandbox: Sandbox;

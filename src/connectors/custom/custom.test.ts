@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { findEventType } from '../../catalog/index.ts';
-import type { TransformedRequest } from '../../sandbox/index.ts';
+import { readPayload, type TransformedRequest } from '../../sandbox/index.ts';
 import type { ContractFinding, VendorResponse } from '../connector.ts';
 import { exampleWebhook } from '../example-webhook.ts';
 import { credentialHostProblem } from '../review-request.ts';
@@ -100,10 +100,11 @@ describe('the pass-through template', () => {
       );
       expect(outcome.kind).toBe('request');
       if (outcome.kind !== 'request') return;
-      expect(outcome.request.url).toBe(ENDPOINT_URL);
-      expect(outcome.request.method).toBe('POST');
-      expect(outcome.request.payload).toEqual(example);
-      expect(custom.check(outcome.request, customRegion)).toEqual([]);
+      const request = readPayload(outcome.request);
+      expect(request.url).toBe(ENDPOINT_URL);
+      expect(request.method).toBe('POST');
+      expect(request.payload).toEqual(example);
+      expect(custom.check(request, customRegion)).toEqual([]);
     },
   );
 });

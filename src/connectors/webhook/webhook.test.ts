@@ -1,7 +1,7 @@
 import { Webhook as StandardWebhook } from 'standardwebhooks';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { findEventType } from '../../catalog/index.ts';
-import type { TransformedRequest } from '../../sandbox/index.ts';
+import { readPayload, type TransformedRequest } from '../../sandbox/index.ts';
 import type { ContractFinding, VendorResponse } from '../connector.ts';
 import { exampleWebhook } from '../example-webhook.ts';
 import { credentialHostProblem } from '../review-request.ts';
@@ -97,8 +97,9 @@ describe('the pass-through template', () => {
       );
       expect(outcome.kind).toBe('request');
       if (outcome.kind !== 'request') return;
-      expect(outcome.request).toMatchObject({ method: 'POST', url: ENDPOINT_URL, payload: example });
-      expect(webhook.check(outcome.request, webhookRegion)).toEqual([]);
+      const request = readPayload(outcome.request);
+      expect(request).toMatchObject({ method: 'POST', url: ENDPOINT_URL, payload: example });
+      expect(webhook.check(request, webhookRegion)).toEqual([]);
     },
   );
 });
