@@ -56,6 +56,11 @@ const SOURCE_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const QUICK_DEATH_MS = 1_000;
 /** Beyond the calls' own limits, how long a process may stay silent before it is presumed stuck. */
 const WATCHDOG_GRACE_MS = 2_000;
+/**
+ * Calls queued together leave in messages of about this many characters of input, so that the process starts
+ * on the first while later ones are still being written, and no message needs a large buffer on either side.
+ */
+const MAX_MESSAGE_CHARS = 64 * 1024;
 
 interface PendingCall {
   key: string;
@@ -139,8 +144,8 @@ function toOutcome(text: string, from: number, to: number, durationMs: number): 
 }
 
 /**
- * One sandbox process, respawned when it dies. Calls queued within a tick travel in one message, grouped
- * into one batch per context, and come back the same way, in order.
+ * One sandbox process, respawned when it dies. Calls queued within a tick travel together, grouped into one
+ * batch per context (split across messages of at most MAX_MESSAGE_CHARS), and come back the same way, in order.
  */
 function createSlot(options: SandboxOptions, onRestart: () => void) {
   let child: ChildProcess;
@@ -263,22 +268,40 @@ function createSlot(options: SandboxOptions, onRestart: () => void) {
 
   function flush() {
     if (!alive || queue.size === 0) return;
-    const batches: WorkerBatch[] = [];
-    const calls = [...queue.values()];
-    for (const group of calls) {
-      const { key, code, timeoutMs, input } = group[0]!;
-      let inputs: string | null = null;
-      if (input !== undefined) {
-        inputs = input;
-        for (let i = 1; i < group.length; i++) inputs += CALL_SEPARATOR + group[i]!.input!;
+    let batches: WorkerBatch[] = [];
+    let calls: PendingCall[][] = [];
+    let chars = 0;
+    const send = () => {
+      sent.push(calls);
+      child.send({ batches } satisfies WorkerRequest, () => {});
+      batches = [];
+      calls = [];
+      chars = 0;
+    };
+    for (const group of queue.values()) {
+      const { key, code, timeoutMs } = group[0]!;
+      for (let start = 0; start < group.length; ) {
+        let end = start;
+        let inputs: string | null = null;
+        if (group[start]!.input === undefined) end = group.length;
+        else {
+          inputs = group[end++]!.input!;
+          while (end < group.length && chars + inputs.length < MAX_MESSAGE_CHARS) {
+            inputs += CALL_SEPARATOR + group[end++]!.input!;
+          }
+          chars += inputs.length;
+        }
+        const part = group.slice(start, end);
+        batches.push({ key, code: known.has(key) ? undefined : code, timeoutMs, count: part.length, inputs });
+        calls.push(part);
+        known.add(key);
+        for (const call of part) sentBudgetMs += call.timeoutMs;
+        if (chars >= MAX_MESSAGE_CHARS) send();
+        start = end;
       }
-      batches.push({ key, code: known.has(key) ? undefined : code, timeoutMs, count: group.length, inputs });
-      known.add(key);
-      for (const call of group) sentBudgetMs += call.timeoutMs;
     }
     queue = new Map();
-    sent.push(calls);
-    child.send({ batches } satisfies WorkerRequest, () => {});
+    if (batches.length) send();
     armWatchdog();
   }
 
