@@ -454,6 +454,36 @@ export function describeStoreSuite(driverName: string, open: () => Promise<Datab
     });
 
     describe('delivery queue', () => {
+      it('claims from a backlog the statistics have not seen through the ordered due index (regression: a bitmap scan of every due row)', async () => {
+        const app = await newApp();
+        const endpoint = await store.endpoints.create(app.id, { url: 'https://example.com/backlog' });
+        await handle.db.execute(sql`analyze deliveries`);
+        await handle.db.execute(sql`
+          insert into messages (id, app_id, event_type, payload, payload_expires_at)
+          select 'msg_backlog_' || n, ${app.id}, 'a.b', '{}'::jsonb, now() + interval '1 hour'
+          from generate_series(1, 3000) n`);
+        await handle.db.execute(sql`
+          insert into deliveries (app_id, message_id, endpoint_id, next_attempt_at)
+          select ${app.id}, 'msg_backlog_' || n, ${endpoint.id}, now() - interval '1 minute'
+          from generate_series(1, 3000) n`);
+        const plan = JSON.stringify(
+          rowsOf(
+            await handle.db.execute(sql`
+              explain (format json) select id from deliveries
+              where status in (1, 3) and next_attempt_at <= now()
+              order by next_attempt_at limit 256 for update skip locked`),
+          ),
+        );
+        expect(plan).toContain('deliveries_due_idx');
+        expect(plan).not.toContain('Bitmap');
+        const claimed = await store.deliveryQueue.claimDue({
+          limit: 3000,
+          leaseMs: 60_000,
+          perEndpoint: 3000,
+        });
+        expect(claimed.filter((d) => d.endpointId === endpoint.id).length).toBeGreaterThan(0);
+      });
+
       const queueFor = async () => {
         const app = await newApp();
         const endpoint = await store.endpoints.create(app.id, { url: 'https://example.com/q' });

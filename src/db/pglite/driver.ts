@@ -7,6 +7,7 @@ import {
   type Database,
   type DatabaseHandle,
   migrationsFolder,
+  SESSION_SETTINGS,
   type StatementCounter,
 } from '../database.ts';
 import * as schema from '../schema.ts';
@@ -22,6 +23,7 @@ export interface PgliteOptions {
 export async function openPgliteDatabase(options: PgliteOptions = {}): Promise<DatabaseHandle> {
   if (options.dataDir) await mkdir(options.dataDir, { recursive: true });
   const client = await PGlite.create(options.dataDir);
+  for (const [name, value] of Object.entries(SESSION_SETTINGS)) await client.exec(`set ${name} = ${value}`);
   const db = drizzle(client, { schema }) as unknown as Database;
   await migrate(db as never, { migrationsFolder });
   const statements: StatementCounter = { count: 0 };

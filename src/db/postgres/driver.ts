@@ -6,6 +6,7 @@ import {
   type Database,
   type DatabaseHandle,
   migrationsFolder,
+  SESSION_SETTINGS,
   type StatementCounter,
 } from '../database.ts';
 import * as schema from '../schema.ts';
@@ -23,7 +24,13 @@ const MIGRATION_LOCK_ID = 7_405_922_611;
  * starting at once migrate one after the other.
  */
 export async function openPostgresDatabase(options: PostgresOptions): Promise<DatabaseHandle> {
-  const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 10 });
+  const pool = new pg.Pool({
+    connectionString: options.url,
+    max: options.poolSize ?? 10,
+    options: Object.entries(SESSION_SETTINGS)
+      .map(([name, value]) => `-c ${name}=${value}`)
+      .join(' '),
+  });
   // An idle client's error (e.g. the server restarting) must not crash the process; the next query reports it.
   pool.on('error', () => {});
   const statements: StatementCounter = { count: 0 };
