@@ -29,6 +29,11 @@ function procStatusMb(pid: number, field: 'VmHWM' | 'VmRSS'): number {
   }
 }
 
+/** Resident set size of a process now, from the kernel (VmRSS), in MB. */
+export function rssMb(pid: number): number {
+  return Math.round(procStatusMb(pid, 'VmRSS'));
+}
+
 /** Peak resident set size of a process, from the kernel (VmHWM), in MB. */
 export function peakRssMb(pid: number): number {
   return Math.round(procStatusMb(pid, 'VmHWM'));

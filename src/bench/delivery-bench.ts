@@ -12,10 +12,13 @@ import { createPostgresTestDatabase } from '../db/testing.ts';
 import { createId } from '../secrets/index.ts';
 import { type SwitchyardProcess, spawnSwitchyard } from '../server/spawn-switchyard.ts';
 import {
+  childPidsOf,
   cpuUsOfTree,
+  peakRssMb,
   peakRssMbOfTree,
   percentile,
   type ReceiverProcess,
+  rssMb,
   rssMbOfTree,
   runPool,
   startReceiverProcess,
@@ -459,7 +462,11 @@ async function backlog(receiver: ReceiverProcess) {
       pgTransactionsPerDelivery: null,
       cpuUsPerDelivery: cpu / distinct,
       peakRssMb: peakRssMbOfTree([worker]),
-      note: `worker RSS while draining: ${rssMbOfTree([worker])} MB (peak ${peakRssMbOfTree([worker])} MB); API process ${rssMbOfTree(fresh.pids().slice(0, 1))} MB`,
+      note: `RSS while draining: worker process ${rssMb(worker)} MB (peak ${peakRssMb(worker)} MB), its sandbox processes ${childPidsOf(
+        worker,
+      )
+        .map((pid) => `${rssMb(pid)} MB`)
+        .join(', ')} (tree ${rssMbOfTree([worker])} MB); API process ${rssMb(fresh.pids()[0]!)} MB`,
     } satisfies Row;
   } finally {
     await fresh.stop();
