@@ -1,19 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
-import { NODE_FLAGS } from './node-flags.ts';
+import { expect, it } from 'vitest';
+import { WORKER_NODE_FLAGS } from './node-flags.ts';
 
-const read = (path: string) => readFileSync(new URL(path, import.meta.url), 'utf8');
-
-describe("Node's own options for long-running processes", () => {
-  it('are on the switchyard command’s first line', () => {
-    const shebang = read('../cli/main.ts').split('\n')[0]!;
-    expect(shebang.startsWith('#!/usr/bin/env -S node ')).toBe(true);
-    for (const flag of NODE_FLAGS) expect(shebang.split(' ')).toContain(flag);
-  });
-
-  it('are in npm start', () => {
-    const start = (JSON.parse(read('../../package.json')) as { scripts: Record<string, string> }).scripts
-      .start!;
-    for (const flag of NODE_FLAGS) expect(start.split(' ')).toContain(flag);
-  });
+it("the README's Running at scale gives workers the Node options spawned workers get", () => {
+  const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+  const section = readme.slice(readme.indexOf('## Running at scale'), readme.indexOf('## Configuration'));
+  expect(section).toContain(`NODE_OPTIONS=${WORKER_NODE_FLAGS.join(' ')} switchyard worker`);
 });

@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { NODE_FLAGS } from './node-flags.ts';
+import { WORKER_NODE_FLAGS } from './node-flags.ts';
 
 const MAIN = fileURLToPath(new URL('../cli/main.ts', import.meta.url));
 
@@ -25,7 +25,8 @@ export async function spawnSwitchyard(
   readyTimeoutMs = 30_000,
   nodeArgs: string[] = [],
 ): Promise<SwitchyardProcess> {
-  const child = spawn(process.execPath, [...NODE_FLAGS, ...nodeArgs, MAIN, command], {
+  const flags = command === 'worker' ? WORKER_NODE_FLAGS : [];
+  const child = spawn(process.execPath, [...flags, ...nodeArgs, MAIN, command], {
     env: { ...process.env, LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
