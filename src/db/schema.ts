@@ -146,7 +146,11 @@ export const DeliveryStatus = {
 export type DeliveryStatusCode = (typeof DeliveryStatus)[keyof typeof DeliveryStatus];
 
 /**
- * One row per (message, endpoint): the unit of work of the delivery engine. Workers claim due rows with
+ * One row per (message, endpoint): the unit of work of the delivery engine.
+ *
+ * No foreign keys to messages and endpoints, nor from attempts to deliveries: rows are only ever written by
+ * the statement that inserts their message (from the endpoints it joins) or that claimed them, and none of
+ * these tables is ever deleted from. The checks' triggers took about 45 % of the ingest statement. Workers claim due rows with
  * `FOR UPDATE SKIP LOCKED` through the partial index on `next_attempt_at`. A claimed row is `sending` and its
  * `next_attempt_at` is the end of the worker's lease, so a dead worker's rows simply become due again.
  */
@@ -155,12 +159,8 @@ export const deliveries = pgTable(
   {
     id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
     appId: sortableId('app_id').notNull(),
-    messageId: sortableId('message_id')
-      .notNull()
-      .references(() => messages.id),
-    endpointId: sortableId('endpoint_id')
-      .notNull()
-      .references(() => endpoints.id),
+    messageId: sortableId('message_id').notNull(),
+    endpointId: sortableId('endpoint_id').notNull(),
     status: smallint('status').$type<DeliveryStatusCode>().notNull().default(DeliveryStatus.pending),
     attemptCount: smallint('attempt_count').notNull().default(0),
     nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true, precision: 3 }),
@@ -185,9 +185,7 @@ export const attempts = pgTable(
   {
     id: sortableId('id').primaryKey(),
     appId: sortableId('app_id').notNull(),
-    deliveryId: bigint('delivery_id', { mode: 'number' })
-      .notNull()
-      .references(() => deliveries.id),
+    deliveryId: bigint('delivery_id', { mode: 'number' }).notNull(),
     messageId: sortableId('message_id').notNull(),
     endpointId: sortableId('endpoint_id').notNull(),
     url: text('url').notNull(),
