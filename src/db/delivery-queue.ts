@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import type { SecretBox } from '../secrets/index.ts';
 import { DELIVERY_CHANNEL, type Executor, rowsOf } from './database.ts';
 import { DeliveryStatus, type DeliveryStatusCode, type PreviousSecret } from './schema.ts';
@@ -129,6 +129,55 @@ function withConnector(
 }
 
 /**
+ * The claim, as one statement: the oldest due deliveries, at most `perEndpoint` of one endpoint, locked and
+ * leased, with what sending them needs. It ranks a few candidates from the due index and locks among those
+ * by primary key (`= any (array(…))`): given `in (select …)`, the planner could hash-join the candidates
+ * against every due row instead.
+ */
+export function claimStatement(options: ClaimOptions): SQL {
+  const scan = Math.max(options.limit * 4, 256);
+  return sql`
+    with candidates as (
+      select id, endpoint_id, next_attempt_at from deliveries
+      where status in (${DeliveryStatus.pending}, ${DeliveryStatus.sending}) and next_attempt_at <= now()
+      order by next_attempt_at
+      limit ${scan}
+    ), fair as (
+      select id from (
+        select id, row_number() over (partition by endpoint_id order by next_attempt_at) as rank from candidates
+      ) ranked where rank <= ${options.perEndpoint}
+    ), claimed as (
+      update deliveries d
+      set status = ${DeliveryStatus.sending},
+          next_attempt_at = now() + ${options.leaseMs}::float8 * interval '1 millisecond',
+          attempt_count = case when d.manual then d.attempt_count else d.attempt_count + 1 end,
+          updated_at = now()
+      where d.id in (
+        select id from deliveries
+        where id = any (array(select id from fair))
+          and status in (${DeliveryStatus.pending}, ${DeliveryStatus.sending}) and next_attempt_at <= now()
+        order by next_attempt_at
+        limit ${options.limit}
+        for update skip locked
+      )
+      returning d.id, d.app_id, d.message_id, d.endpoint_id, d.attempt_count, d.manual
+    )
+    select c.*, m.event_type, m.created_at as message_created_at, m.request_id,
+           case when e.transformation_enabled then null else m.payload end as payload,
+           case when e.transformation_enabled then m.payload::text end as payload_json,
+           e.url, e.secret, e.previous_secrets, e.headers, e.updated_at as endpoint_updated_at,
+           coalesce(e.throttle_rate, a.throttle_rate) as throttle_rate,
+           (e.disabled or e.deleted_at is not null) as stopped,
+           case when e.transformation_enabled then e.transformation_code end as transformation_code,
+           e.transformation_variables, e.connector_id, e.connector_region, e.connector_credentials
+    from claimed c
+    join messages m on m.id = c.message_id
+    join endpoints e on e.id = c.endpoint_id
+    join apps a on a.id = c.app_id
+  `;
+}
+
+/**
  * The delivery engine's SQL: claiming due work, writing results back, sharing throttles. Every operation is
  * one statement for a whole batch, so the cost per delivery falls as batches grow.
  */
@@ -204,46 +253,7 @@ export function createDeliveryQueue(db: Executor, box: SecretBox) {
     },
 
     async claimDue(options: ClaimOptions): Promise<ClaimedDelivery[]> {
-      const scan = Math.max(options.limit * 4, 256);
-      const result = await db.execute(sql`
-        with candidates as (
-          select id, endpoint_id, next_attempt_at from deliveries
-          where status in (${DeliveryStatus.pending}, ${DeliveryStatus.sending}) and next_attempt_at <= now()
-          order by next_attempt_at
-          limit ${scan}
-        ), fair as (
-          select id from (
-            select id, row_number() over (partition by endpoint_id order by next_attempt_at) as rank from candidates
-          ) ranked where rank <= ${options.perEndpoint}
-        ), claimed as (
-          update deliveries d
-          set status = ${DeliveryStatus.sending},
-              next_attempt_at = now() + ${options.leaseMs}::float8 * interval '1 millisecond',
-              attempt_count = case when d.manual then d.attempt_count else d.attempt_count + 1 end,
-              updated_at = now()
-          where d.id in (
-            select id from deliveries
-            where id in (select id from fair)
-              and status in (${DeliveryStatus.pending}, ${DeliveryStatus.sending}) and next_attempt_at <= now()
-            order by next_attempt_at
-            limit ${options.limit}
-            for update skip locked
-          )
-          returning d.id, d.app_id, d.message_id, d.endpoint_id, d.attempt_count, d.manual
-        )
-        select c.*, m.event_type, m.created_at as message_created_at, m.request_id,
-               case when e.transformation_enabled then null else m.payload end as payload,
-               case when e.transformation_enabled then m.payload::text end as payload_json,
-               e.url, e.secret, e.previous_secrets, e.headers, e.updated_at as endpoint_updated_at,
-               coalesce(e.throttle_rate, a.throttle_rate) as throttle_rate,
-               (e.disabled or e.deleted_at is not null) as stopped,
-               case when e.transformation_enabled then e.transformation_code end as transformation_code,
-               e.transformation_variables, e.connector_id, e.connector_region, e.connector_credentials
-        from claimed c
-        join messages m on m.id = c.message_id
-        join endpoints e on e.id = c.endpoint_id
-        join apps a on a.id = c.app_id
-      `);
+      const result = await db.execute(claimStatement(options));
       const now = Date.now();
       return rowsOf<ClaimRow>(result).map((row) => ({
         id: Number(row.id),

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSecretBox } from '../secrets/index.ts';
 import type { DatabaseHandle } from './database.ts';
 import { rowsOf } from './database.ts';
+import { claimStatement } from './delivery-queue.ts';
 import { StoreError } from './errors.ts';
 import { createStore, type Store } from './store.ts';
 
@@ -482,6 +483,51 @@ export function describeStoreSuite(driverName: string, open: () => Promise<Datab
           perEndpoint: 3000,
         });
         expect(claimed.filter((d) => d.endpointId === endpoint.id).length).toBeGreaterThan(0);
+      });
+
+      it('locks among the ranked candidates only (regression: a hash join of the candidates against every due row)', async () => {
+        const app = await newApp();
+        const endpoints = await Promise.all(
+          Array.from({ length: 10 }, (_, n) =>
+            store.endpoints.create(app.id, { url: `https://example.com/wide/${n}` }),
+          ),
+        );
+        await handle.db.execute(sql`
+          insert into messages (id, app_id, event_type, payload, payload_expires_at)
+          select 'msg_wide_' || n, ${app.id}, 'a.b', '{}'::jsonb, now() + interval '1 hour'
+          from generate_series(1, 2000) n`);
+        await handle.db.execute(sql`
+          insert into deliveries (app_id, message_id, endpoint_id, next_attempt_at)
+          select ${app.id}, 'msg_wide_' || n, e.id, now() - interval '1 minute'
+          from generate_series(1, 2000) n, jsonb_array_elements_text(${JSON.stringify(endpoints.map((e) => e.id))}::jsonb) e(id)`);
+        await handle.db.execute(sql`analyze deliveries`);
+        const options = { limit: 64, leaseMs: 60_000, perEndpoint: 20_000 };
+        const explained = rowsOf<{ 'QUERY PLAN': unknown }>(
+          await handle.db.execute(sql`explain (analyze, format json) ${claimStatement(options)}`),
+        )[0]!['QUERY PLAN'];
+        const plan = (typeof explained === 'string' ? JSON.parse(explained) : explained) as [
+          { Plan: PlanNode },
+        ];
+        interface PlanNode {
+          'Relation Name'?: string;
+          'Actual Rows': number;
+          'Actual Loops': number;
+          Plans?: PlanNode[];
+        }
+        const readFromDeliveries: number[] = [];
+        const walk = (node: PlanNode) => {
+          if (node['Relation Name'] === 'deliveries')
+            readFromDeliveries.push(node['Actual Rows'] * node['Actual Loops']);
+          for (const child of node.Plans ?? []) walk(child);
+        };
+        walk(plan[0].Plan);
+        // The rest would crowd the claims of the tests that follow.
+        await handle.db.execute(
+          sql`update deliveries set status = 0, next_attempt_at = null where app_id = ${app.id}`,
+        );
+        expect(readFromDeliveries.length).toBeGreaterThan(0);
+        // The candidates (256 at most for a limit of 64) are all the claim may read of 20,000 due rows.
+        expect(Math.max(...readFromDeliveries)).toBeLessThanOrEqual(256);
       });
 
       const queueFor = async () => {
