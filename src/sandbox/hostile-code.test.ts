@@ -501,7 +501,7 @@ function handler(webhook) { console.log('x'.padEnd(5000, 'y')); return webhook; 
       expectError(
         outcome,
         'TransformationError',
-        /^TypeError: Cannot set property eventType of #<Object> which has only a getter$/,
+        /^TypeError: Cannot assign to read only property 'eventType' of object '#<Object>'$/,
       );
       expect(outcome).toMatchObject({ error: { line: 2 } });
     },

