@@ -14,11 +14,10 @@ export interface ClaimedDelivery {
   manual: boolean;
   eventType: string;
   /**
-   * Null when the payload was expunged or expired, and for a delivery with a transformation, which gets the
-   * payload as `payloadJson` instead.
+   * The payload as JSON text, null when it was expunged or expired: for a delivery with a transformation, as
+   * PostgreSQL prints it, handed to the sandbox as is; otherwise compact, the body to send. The deliveries of
+   * one message in a claim share one text, read and made once.
    */
-  payload: unknown;
-  /** For a delivery with a transformation: the payload as stored JSON text, handed to the sandbox as is. */
   payloadJson: string | null;
   messageCreatedAt: Date;
   /** The id of the API request that created the message, for the delivery's log lines. */
@@ -96,8 +95,9 @@ interface ClaimRow {
   attempt_count: number;
   manual: boolean;
   event_type: string;
-  payload: unknown;
+  /** On one row per message of the claim, null on the others (and when the payload is gone). */
   payload_json: string | null;
+  transformation_enabled: boolean;
   request_id: string | null;
   message_created_at: string | Date;
   url: string;
@@ -163,8 +163,8 @@ export function claimStatement(options: ClaimOptions): SQL {
       returning d.id, d.app_id, d.message_id, d.endpoint_id, d.attempt_count, d.manual
     )
     select c.*, m.event_type, m.created_at as message_created_at, m.request_id,
-           case when e.transformation_enabled then null else m.payload end as payload,
-           case when e.transformation_enabled then m.payload::text end as payload_json,
+           case when row_number() over (partition by c.message_id) = 1 then m.payload::text end as payload_json,
+           e.transformation_enabled,
            e.url, e.secret, e.previous_secrets, e.headers, e.updated_at as endpoint_updated_at,
            coalesce(e.throttle_rate, a.throttle_rate) as throttle_rate,
            (e.disabled or e.deleted_at is not null) as stopped,
@@ -255,7 +255,18 @@ export function createDeliveryQueue(db: Executor, box: SecretBox) {
     async claimDue(options: ClaimOptions): Promise<ClaimedDelivery[]> {
       const result = await db.execute(claimStatement(options));
       const now = Date.now();
-      return rowsOf<ClaimRow>(result).map((row) => ({
+      const rows = rowsOf<ClaimRow>(result);
+      const payloads = new Map<string, { stored: string; compact?: string }>();
+      for (const row of rows)
+        if (row.payload_json !== null) payloads.set(row.message_id, { stored: row.payload_json });
+      const payloadJsonOf = (row: ClaimRow) => {
+        const payload = payloads.get(row.message_id);
+        if (!payload) return null;
+        if (row.transformation_enabled) return payload.stored;
+        payload.compact ??= JSON.stringify(JSON.parse(payload.stored));
+        return payload.compact;
+      };
+      return rows.map((row) => ({
         id: Number(row.id),
         appId: row.app_id,
         messageId: row.message_id,
@@ -263,8 +274,7 @@ export function createDeliveryQueue(db: Executor, box: SecretBox) {
         attemptCount: Number(row.attempt_count),
         manual: row.manual,
         eventType: row.event_type,
-        payload: row.payload,
-        payloadJson: row.payload_json,
+        payloadJson: payloadJsonOf(row),
         messageCreatedAt: asDate(row.message_created_at),
         requestId: row.request_id,
         url: row.url,

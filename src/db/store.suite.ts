@@ -572,7 +572,7 @@ export function describeStoreSuite(driverName: string, open: () => Promise<Datab
         expect(claimed[0]).toMatchObject({
           endpointId: endpoint.id,
           attemptCount: 1,
-          payload: { n: 1 },
+          payloadJson: '{"n":1}',
           stopped: false,
         });
         expect(claimed[0]!.signingSecrets).toEqual([store.endpoints.revealSecret(endpoint)]);
@@ -583,6 +583,35 @@ export function describeStoreSuite(driverName: string, open: () => Promise<Datab
         const again = (await claimAll()).filter((d) => d.messageId === message.id);
         expect(again).toHaveLength(1);
         expect(again[0]!.attemptCount).toBe(2);
+      });
+
+      it("hands a message's payload to each of its deliveries as text, read once: as stored for transformations, compact for the rest", async () => {
+        const app = await newApp();
+        const plain = await Promise.all(
+          [1, 2].map((n) => store.endpoints.create(app.id, { url: `https://example.com/plain/${n}` })),
+        );
+        const transformed = await store.endpoints.create(app.id, {
+          url: 'https://example.com/transformed',
+          transformation: { code: 'function handler(webhook) { return webhook; }', enabled: true },
+        });
+        const { message } = await store.messages.create(app.id, {
+          eventType: 'a.b',
+          payload: { list: [1, 2], name: 'é' },
+          retentionHours: 1,
+        });
+        const raw = rowsOf<{ message_id: string; payload_json: string | null }>(
+          await handle.db.execute(claimStatement({ limit: 1000, leaseMs: 60_000, perEndpoint: 1000 })),
+        ).filter((row) => row.message_id === message.id);
+        expect(raw).toHaveLength(3);
+        expect(raw.filter((row) => row.payload_json !== null)).toHaveLength(1);
+        await handle.db.execute(
+          sql`update deliveries set status = 1, next_attempt_at = now() - interval '1 second' where message_id = ${message.id}`,
+        );
+        const claimed = (await claimAll()).filter((d) => d.messageId === message.id);
+        const byEndpoint = new Map(claimed.map((d) => [d.endpointId, d.payloadJson]));
+        expect(byEndpoint.get(transformed.id)).toBe('{"list": [1, 2], "name": "é"}');
+        expect(byEndpoint.get(plain[0]!.id)).toBe('{"list":[1,2],"name":"é"}');
+        expect(byEndpoint.get(plain[1]!.id)).toBe('{"list":[1,2],"name":"é"}');
       });
 
       it('starts the failure clock, clears it on success, and reports endpoints failing long enough', async () => {

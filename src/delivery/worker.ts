@@ -67,7 +67,7 @@ export interface DeliveryWorker {
 
 const THROTTLE_HORIZON_MS = 1_000;
 /** What is sent in place of a payload that retention has expunged. */
-const EXPIRED = { expired: true };
+const EXPIRED_JSON = JSON.stringify({ expired: true });
 
 /**
  * Claims due deliveries in batches, sends them concurrently (bounded overall and per endpoint, throttled
@@ -276,14 +276,19 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
     delivery: ClaimedDelivery,
   ): Promise<TransformedRequest | SandboxRequest | DeliveryOutcome> {
     if (!delivery.transformation) {
-      return { url: delivery.url, method: 'POST', headers: {}, payload: delivery.payload ?? EXPIRED };
+      return {
+        url: delivery.url,
+        method: 'POST',
+        headers: {},
+        payloadJson: delivery.payloadJson ?? EXPIRED_JSON,
+      };
     }
     const outcome = await options.transform({
       scope: delivery.endpointId,
       code: delivery.transformation.code,
       input: {
         eventType: delivery.eventType,
-        payloadJson: delivery.payloadJson ?? JSON.stringify(EXPIRED),
+        payloadJson: delivery.payloadJson ?? EXPIRED_JSON,
         url: delivery.url,
         method: 'POST',
         headers: {},
