@@ -1,6 +1,8 @@
+import { fork } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { availableParallelism, cpus } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { findEventType } from '../catalog/index.ts';
 import {
@@ -153,6 +155,18 @@ async function expectRequest(sandbox: Sandbox, call: TransformCall) {
   return outcome;
 }
 
+/** The length of one call's outcome as the sandbox process sends it back (description and payload). */
+async function outcomeChars(): Promise<number> {
+  const sandbox = createSandbox({ processes: 1, ...SANDBOX_OPTIONS });
+  try {
+    const { request, console: lines } = await expectRequest(sandbox, { scope: 'bench_size', code, input });
+    const { payloadJson: body, ...description } = request;
+    return JSON.stringify({ request: description, console: lines }).length + 1 + body.length;
+  } finally {
+    await sandbox.close();
+  }
+}
+
 /** Keeps `WAVE` calls in flight, starting a new one as each ends, as the delivery worker does. */
 async function inFlight(sandbox: Sandbox, scopes: string[], total: number) {
   let started = 0;
@@ -203,6 +217,73 @@ async function steadyState(processes: number, total: number): Promise<Row> {
     };
   } finally {
     await sandbox.close();
+  }
+}
+
+/** As many calls as the sandbox puts in one message (64 KiB of input), and as many in flight as WAVE. */
+const CALLS_PER_MESSAGE = Math.max(1, Math.floor((64 * 1024) / (payloadJson.length + 150)));
+
+/**
+ * The process hop alone: messages of the sandbox's size and shape sent to a child that answers each call
+ * with an outcome of the real outcome's length, without running anything. What a call costs here, the
+ * sandbox pays on top of the isolate's work.
+ */
+async function hopAlone(total: number, outcomeChars: number): Promise<Row> {
+  const child = fork(fileURLToPath(new URL('./echo-process.ts', import.meta.url)), [], {
+    env: { ECHO_OUTCOME_CHARS: String(outcomeChars) },
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    serialization: 'advanced',
+  });
+  const one = `{"payload":${payloadJson},${JSON.stringify(rest).slice(1)}`;
+  const messages = Math.ceil(total / CALLS_PER_MESSAGE);
+  const inFlight = Math.max(1, Math.round(WAVE / CALLS_PER_MESSAGE));
+  const round = (count: number) =>
+    new Promise<void>((resolve) => {
+      let sent = 0;
+      let answered = 0;
+      const send = () => {
+        sent++;
+        let inputs = one;
+        for (let i = 1; i < CALLS_PER_MESSAGE; i++) inputs += `\u0001${one}`;
+        child.send({ batches: [{ key: 'hop', timeoutMs: 100, count: CALLS_PER_MESSAGE, inputs }] });
+      };
+      const onReply = (reply: { results: { outcomes: string }[] }) => {
+        answered++;
+        if (reply.results[0]!.outcomes.length < outcomeChars) throw new Error('short reply');
+        if (sent < count) send();
+        else if (answered === count) {
+          child.off('message', onReply);
+          resolve();
+        }
+      };
+      child.on('message', onReply);
+      for (let i = 0; i < Math.min(inFlight, count); i++) send();
+    });
+  try {
+    await round(Math.min(messages, 200));
+    const parentBefore = process.cpuUsage();
+    const childBefore = cpuUsOf(child.pid!);
+    const started = performance.now();
+    await round(messages);
+    const seconds = (performance.now() - started) / 1000;
+    const parent = process.cpuUsage(parentBefore);
+    const childCpu = cpuUsOf(child.pid!) - childBefore;
+    const calls = messages * CALLS_PER_MESSAGE;
+    return {
+      run: 'process hop alone: the same messages answered by a bare process',
+      processes: 1,
+      calls,
+      perSecond: calls / seconds,
+      perCore: calls / ((parent.user + parent.system + childCpu) / 1e6),
+      p50Us: Number.NaN,
+      p99Us: Number.NaN,
+      parentCpuUsPerCall: (parent.user + parent.system) / calls,
+      childCpuUsPerCall: childCpu / calls,
+      peakRssMb: null,
+      peakRssOf: null,
+    };
+  } finally {
+    child.disconnect();
   }
 }
 
@@ -269,6 +350,15 @@ function printTable(rows: Row[], cold: Cold) {
   console.log('\np50/p99: one call at a time, awaited, over', LATENCY_CALLS, 'calls.');
   for (const r of rows) {
     if (r.parentCpuUsPerCall === null) continue;
+    if (r.peakRssMb === null) {
+      const hopUs = r.parentCpuUsPerCall + (r.childCpuUsPerCall ?? 0);
+      const plainUs = 1e6 / ceiling;
+      console.log(
+        `${r.run}: CPU per call ${fmt(r.parentCpuUsPerCall, 1)} µs in this process + ${fmt(r.childCpuUsPerCall ?? Number.NaN, 1)} µs in the child; ` +
+          `plain V8 plus this hop alone would reach ${(plainUs / (plainUs + hopUs)).toFixed(2)} of plain V8 per core`,
+      );
+      continue;
+    }
     console.log(
       `${r.run}: CPU per call ${fmt(r.parentCpuUsPerCall, 1)} µs in this process + ${fmt(r.childCpuUsPerCall ?? Number.NaN, 1)} µs in the sandbox processes; ` +
         `peak RSS of ${r.peakRssOf}: ${r.peakRssMb?.map((mb) => `${mb} MB`).join(', ')}`,
@@ -286,6 +376,7 @@ function printTable(rows: Row[], cold: Cold) {
 
 const rows = [baseline(CALLS)];
 for (const processes of PROCESS_COUNTS) rows.push(await steadyState(processes, CALLS));
+rows.push(await hopAlone(CALLS, await outcomeChars()));
 const cold = await coldCompile(COLD_CODES);
 printTable(rows, cold);
 if (args.json) {
