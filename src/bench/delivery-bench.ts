@@ -426,7 +426,7 @@ async function backlog(receiver: ReceiverProcess) {
       for (let start = 0; start < ids.length; start += 50_000) {
         await client.query(
           `insert into messages (id, app_id, event_type, payload, created_at, payload_expires_at)
-           select id, $1, 'payment.succeeded', $2::jsonb, now(), now() + interval '90 days' from unnest($3::text[]) id`,
+           select id, $1, 'payment.succeeded', $2::json, now(), now() + interval '90 days' from unnest($3::text[]) id`,
           [appId, JSON.stringify(payloadOf(0)), ids.slice(start, start + 50_000)],
         );
       }

@@ -14,9 +14,8 @@ export interface ClaimedDelivery {
   manual: boolean;
   eventType: string;
   /**
-   * The payload as JSON text, null when it was expunged or expired: for a delivery with a transformation, as
-   * PostgreSQL prints it, handed to the sandbox as is; otherwise compact, the body to send. The deliveries of
-   * one message in a claim share one text, read and made once.
+   * The payload as the JSON text it was posted in, null when it was expunged or expired: the body of a plain
+   * delivery, and what a transformation's sandbox parses. The deliveries of one message in a claim share it.
    */
   payloadJson: string | null;
   messageCreatedAt: Date;
@@ -97,7 +96,6 @@ interface ClaimRow {
   event_type: string;
   /** On one row per message of the claim, null on the others (and when the payload is gone). */
   payload_json: string | null;
-  transformation_enabled: boolean;
   request_id: string | null;
   message_created_at: string | Date;
   url: string;
@@ -164,7 +162,6 @@ export function claimStatement(options: ClaimOptions): SQL {
     )
     select c.*, m.event_type, m.created_at as message_created_at, m.request_id,
            case when row_number() over (partition by c.message_id) = 1 then m.payload::text end as payload_json,
-           e.transformation_enabled,
            e.url, e.secret, e.previous_secrets, e.headers, e.updated_at as endpoint_updated_at,
            coalesce(e.throttle_rate, a.throttle_rate) as throttle_rate,
            (e.disabled or e.deleted_at is not null) as stopped,
@@ -256,16 +253,8 @@ export function createDeliveryQueue(db: Executor, box: SecretBox) {
       const result = await db.execute(claimStatement(options));
       const now = Date.now();
       const rows = rowsOf<ClaimRow>(result);
-      const payloads = new Map<string, { stored: string; compact?: string }>();
-      for (const row of rows)
-        if (row.payload_json !== null) payloads.set(row.message_id, { stored: row.payload_json });
-      const payloadJsonOf = (row: ClaimRow) => {
-        const payload = payloads.get(row.message_id);
-        if (!payload) return null;
-        if (row.transformation_enabled) return payload.stored;
-        payload.compact ??= JSON.stringify(JSON.parse(payload.stored));
-        return payload.compact;
-      };
+      const payloads = new Map<string, string>();
+      for (const row of rows) if (row.payload_json !== null) payloads.set(row.message_id, row.payload_json);
       return rows.map((row) => ({
         id: Number(row.id),
         appId: row.app_id,
@@ -274,7 +263,7 @@ export function createDeliveryQueue(db: Executor, box: SecretBox) {
         attemptCount: Number(row.attempt_count),
         manual: row.manual,
         eventType: row.event_type,
-        payloadJson: payloadJsonOf(row),
+        payloadJson: payloads.get(row.message_id) ?? null,
         messageCreatedAt: asDate(row.message_created_at),
         requestId: row.request_id,
         url: row.url,

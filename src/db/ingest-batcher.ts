@@ -53,8 +53,8 @@ export function createIngestBatcher(db: Executor) {
     }));
     const result = await db.execute(sql`
       with input as (
-        select * from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(
-          id text, app_id text, event_id text, event_type text, payload jsonb, channels text[], tags text[],
+        select * from json_to_recordset(${JSON.stringify(rows)}::json) as x(
+          id text, app_id text, event_id text, event_type text, payload json, channels text[], tags text[],
           request_id text, created_at timestamptz, payload_expires_at timestamptz,
           key_hash text, response_status int, response_body text)
       ), inserted as (

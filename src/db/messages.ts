@@ -64,7 +64,7 @@ export function createMessageRepository(db: Executor) {
       const result = await tx.execute(sql`
         with inserted as (
           insert into messages (id, app_id, event_id, event_type, payload, channels, tags, request_id, created_at, payload_expires_at)
-          values (${message.id}, ${message.appId}, ${message.eventId}, ${message.eventType}, ${JSON.stringify(message.payload)}::jsonb,
+          values (${message.id}, ${message.appId}, ${message.eventId}, ${message.eventType}, ${JSON.stringify(message.payload)}::json,
                   ${channels}, ${message.tags ? sql`${pgTextArray(message.tags)}::text[]` : sql`null::text[]`}, ${message.requestId},
                   ${message.createdAt.toISOString()}::timestamptz, ${message.payloadExpiresAt.toISOString()}::timestamptz)
           on conflict (app_id, event_id) do nothing

@@ -5,6 +5,7 @@ import {
   customType,
   index,
   integer,
+  json,
   jsonb,
   pgTable,
   primaryKey,
@@ -119,8 +120,13 @@ export const messages = pgTable(
       .references(() => apps.id),
     eventId: text('event_id'),
     eventType: text('event_type').notNull(),
-    /** Null once expunged or past retention. */
-    payload: jsonb('payload'),
+    /**
+     * The event as the JSON text it was posted in (compact, the sender's key order), null once expunged or past
+     * retention. `json` rather than `jsonb`: nothing queries inside it, and the text goes out as it is, to
+     * receivers and into transformations, without PostgreSQL rebuilding it on the way in or printing it on the
+     * way out.
+     */
+    payload: json('payload'),
     channels: text('channels').array(),
     tags: text('tags').array(),
     /** The id of the API request that created the message, so that delivery logs can be traced back to it. */

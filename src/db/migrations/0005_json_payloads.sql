@@ -1,0 +1,1 @@
+ALTER TABLE "messages" ALTER COLUMN "payload" SET DATA TYPE json USING "payload"::json;
