@@ -85,13 +85,26 @@ describe('batched calls', () => {
   });
 
   it('a call that exhausts memory fails alone; the rest of its batch is answered', async () => {
-    const moods = Array.from({ length: 20 }, (_, i) => (i === 3 ? 'bomb' : 'calm'));
-    const outcomes = await Promise.all(
-      moods.map((mood, i) => sandbox.transform(call('tenant-bomb', mood, i))),
-    );
-    for (const [i, outcome] of outcomes.entries()) {
-      if (i === 3) expect(outcome).toMatchObject({ kind: 'error', error: { name: 'MemoryLimitError' } });
-      else expectGood(outcome, 'calm', i);
+    // The time limit runs on the clock: on a loaded machine the bomb could outlast 200 ms before it filled
+    // 64 MB (regression: a TimeoutError in CI), so this sandbox leaves the memory limit to stop it.
+    const roomy = createSandbox({
+      processes: 1,
+      timeoutMs: 5_000,
+      memoryLimitMb: 64,
+      maxCodeBytes: 64 * 1024,
+      maxOutputBytes: 1024 * 1024,
+    });
+    try {
+      const moods = Array.from({ length: 20 }, (_, i) => (i === 3 ? 'bomb' : 'calm'));
+      const outcomes = await Promise.all(
+        moods.map((mood, i) => roomy.transform(call('tenant-bomb', mood, i))),
+      );
+      for (const [i, outcome] of outcomes.entries()) {
+        if (i === 3) expect(outcome).toMatchObject({ kind: 'error', error: { name: 'MemoryLimitError' } });
+        else expectGood(outcome, 'calm', i);
+      }
+    } finally {
+      await roomy.close();
     }
   });
 
