@@ -62,6 +62,8 @@ const input: TransformCall['input'] = { ...rest, payloadJson };
 
 interface Row {
   run: string;
+  /** Plain V8 in this process, the sandbox, or the process hop without a sandbox behind it. */
+  kind: 'baseline' | 'sandbox' | 'hop';
   processes: number | null;
   calls: number;
   perSecond: number;
@@ -115,6 +117,7 @@ function baseline(total: number): Row {
   const lat = sorted(latencies);
   return {
     run: 'baseline: plain V8, in process',
+    kind: 'baseline',
     processes: null,
     calls: total,
     perSecond: total / seconds,
@@ -193,6 +196,7 @@ async function steadyState(processes: number, total: number): Promise<Row> {
     const lat = sorted(latencies);
     return {
       run: `switchyard sandbox, ${processes} process${processes === 1 ? '' : 'es'}, ${WAVE} in flight`,
+      kind: 'sandbox',
       processes,
       calls: total,
       perSecond: total / seconds,
@@ -209,8 +213,10 @@ async function steadyState(processes: number, total: number): Promise<Row> {
   }
 }
 
+/** One call's webhook as the sandbox pool writes it (the key order aside, which costs nothing). */
+const encodedCall = `{"payload":${payloadJson},${JSON.stringify(rest).slice(1)}`;
 /** As many calls as the sandbox puts in one message (64 KiB of input), and as many in flight as WAVE. */
-const CALLS_PER_MESSAGE = Math.max(1, Math.floor((64 * 1024) / (payloadJson.length + 150)));
+const CALLS_PER_MESSAGE = Math.max(1, Math.floor((64 * 1024) / (encodedCall.length + 1)));
 
 /**
  * The process hop alone: messages of the sandbox's size and shape sent to a child that answers each call
@@ -223,7 +229,6 @@ async function hopAlone(total: number, outcomeChars: number): Promise<Row> {
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
     serialization: 'advanced',
   });
-  const one = `{"payload":${payloadJson},${JSON.stringify(rest).slice(1)}`;
   const messages = Math.ceil(total / CALLS_PER_MESSAGE);
   const inFlight = Math.max(1, Math.round(WAVE / CALLS_PER_MESSAGE));
   const round = (count: number) =>
@@ -232,8 +237,8 @@ async function hopAlone(total: number, outcomeChars: number): Promise<Row> {
       let answered = 0;
       const send = () => {
         sent++;
-        let inputs = one;
-        for (let i = 1; i < CALLS_PER_MESSAGE; i++) inputs += `\u0001${one}`;
+        let inputs = encodedCall;
+        for (let i = 1; i < CALLS_PER_MESSAGE; i++) inputs += `\u0001${encodedCall}`;
         child.send({ batches: [{ key: 'hop', timeoutMs: 100, count: CALLS_PER_MESSAGE, inputs }] });
       };
       const onReply = (reply: { results: { outcomes: string }[] }) => {
@@ -260,6 +265,7 @@ async function hopAlone(total: number, outcomeChars: number): Promise<Row> {
     const calls = messages * CALLS_PER_MESSAGE;
     return {
       run: 'process hop alone: the same messages answered by a bare process',
+      kind: 'hop',
       processes: 1,
       calls,
       perSecond: calls / seconds,
@@ -339,7 +345,7 @@ function printTable(rows: Row[], cold: Cold) {
   console.log('\np50/p99: one call at a time, awaited, over', LATENCY_CALLS, 'calls.');
   for (const r of rows) {
     if (r.parentCpuUsPerCall === null) continue;
-    if (r.peakRssMb === null) {
+    if (r.kind === 'hop') {
       const hopUs = r.parentCpuUsPerCall + (r.childCpuUsPerCall ?? 0);
       const plainUs = 1e6 / ceiling;
       console.log(

@@ -156,9 +156,11 @@ export type DeliveryStatusCode = (typeof DeliveryStatus)[keyof typeof DeliverySt
  *
  * No foreign keys to messages and endpoints, nor from attempts to deliveries: rows are only ever written by
  * the statement that inserts their message (from the endpoints it joins) or that claimed them, and none of
- * these tables is ever deleted from. The checks' triggers took about 45 % of the ingest statement. Workers claim due rows with
- * `FOR UPDATE SKIP LOCKED` through the partial index on `next_attempt_at`. A claimed row is `sending` and its
- * `next_attempt_at` is the end of the worker's lease, so a dead worker's rows simply become due again.
+ * these tables is ever deleted from. The checks' triggers took about 45 % of the ingest statement.
+ *
+ * Workers claim due rows with `FOR UPDATE SKIP LOCKED` through the partial index on `next_attempt_at`. A
+ * claimed row is `sending` and its `next_attempt_at` is the end of the worker's lease, so a dead worker's rows
+ * simply become due again.
  */
 export const deliveries = pgTable(
   'deliveries',

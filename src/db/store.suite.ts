@@ -455,18 +455,29 @@ export function describeStoreSuite(driverName: string, open: () => Promise<Datab
     });
 
     describe('delivery queue', () => {
+      /** `count` messages, each with a delivery due to every endpoint given, written straight into the tables. */
+      const insertDueBacklog = async (
+        appId: string,
+        endpointIds: string[],
+        count: number,
+        idPrefix: string,
+      ) => {
+        await handle.db.execute(sql`
+          insert into messages (id, app_id, event_type, payload, payload_expires_at)
+          select ${idPrefix}::text || n, ${appId}, 'a.b', '{}'::json, now() + interval '1 hour'
+          from generate_series(1, ${count}::int) n`);
+        await handle.db.execute(sql`
+          insert into deliveries (app_id, message_id, endpoint_id, next_attempt_at)
+          select ${appId}, ${idPrefix}::text || n, e.id, now() - interval '1 minute'
+          from generate_series(1, ${count}::int) n,
+               jsonb_array_elements_text(${JSON.stringify(endpointIds)}::jsonb) e(id)`);
+      };
+
       it('claims from a backlog the statistics have not seen through the ordered due index (regression: a bitmap scan of every due row)', async () => {
         const app = await newApp();
         const endpoint = await store.endpoints.create(app.id, { url: 'https://example.com/backlog' });
         await handle.db.execute(sql`analyze deliveries`);
-        await handle.db.execute(sql`
-          insert into messages (id, app_id, event_type, payload, payload_expires_at)
-          select 'msg_backlog_' || n, ${app.id}, 'a.b', '{}'::jsonb, now() + interval '1 hour'
-          from generate_series(1, 3000) n`);
-        await handle.db.execute(sql`
-          insert into deliveries (app_id, message_id, endpoint_id, next_attempt_at)
-          select ${app.id}, 'msg_backlog_' || n, ${endpoint.id}, now() - interval '1 minute'
-          from generate_series(1, 3000) n`);
+        await insertDueBacklog(app.id, [endpoint.id], 3000, 'msg_backlog_');
         const plan = JSON.stringify(
           rowsOf(
             await handle.db.execute(sql`
@@ -492,14 +503,12 @@ export function describeStoreSuite(driverName: string, open: () => Promise<Datab
             store.endpoints.create(app.id, { url: `https://example.com/wide/${n}` }),
           ),
         );
-        await handle.db.execute(sql`
-          insert into messages (id, app_id, event_type, payload, payload_expires_at)
-          select 'msg_wide_' || n, ${app.id}, 'a.b', '{}'::jsonb, now() + interval '1 hour'
-          from generate_series(1, 2000) n`);
-        await handle.db.execute(sql`
-          insert into deliveries (app_id, message_id, endpoint_id, next_attempt_at)
-          select ${app.id}, 'msg_wide_' || n, e.id, now() - interval '1 minute'
-          from generate_series(1, 2000) n, jsonb_array_elements_text(${JSON.stringify(endpoints.map((e) => e.id))}::jsonb) e(id)`);
+        await insertDueBacklog(
+          app.id,
+          endpoints.map((e) => e.id),
+          2000,
+          'msg_wide_',
+        );
         await handle.db.execute(sql`analyze deliveries`);
         const options = { limit: 64, leaseMs: 60_000, perEndpoint: 20_000 };
         const explained = rowsOf<{ 'QUERY PLAN': unknown }>(

@@ -49,14 +49,17 @@ function expectGood(outcome: TransformationOutcome, mood: string, index: number)
 
 let sandbox: Sandbox;
 
-beforeAll(() => {
-  sandbox = createSandbox({
+const sandboxWithTimeLimit = (timeoutMs: number) =>
+  createSandbox({
     processes: 1,
-    timeoutMs: 200,
+    timeoutMs,
     memoryLimitMb: 64,
     maxCodeBytes: 64 * 1024,
     maxOutputBytes: 1024 * 1024,
   });
+
+beforeAll(() => {
+  sandbox = sandboxWithTimeLimit(200);
 });
 
 afterAll(async () => {
@@ -87,13 +90,7 @@ describe('batched calls', () => {
   it('a call that exhausts memory fails alone; the rest of its batch is answered', async () => {
     // The time limit runs on the clock: on a loaded machine the bomb could outlast 200 ms before it filled
     // 64 MB (regression: a TimeoutError in CI), so this sandbox leaves the memory limit to stop it.
-    const roomy = createSandbox({
-      processes: 1,
-      timeoutMs: 5_000,
-      memoryLimitMb: 64,
-      maxCodeBytes: 64 * 1024,
-      maxOutputBytes: 1024 * 1024,
-    });
+    const roomy = sandboxWithTimeLimit(5_000);
     try {
       const moods = Array.from({ length: 20 }, (_, i) => (i === 3 ? 'bomb' : 'calm'));
       const outcomes = await Promise.all(
