@@ -225,11 +225,6 @@ export function createDeliveryQueue(db: Executor, box: SecretBox) {
 
   return {
     /**
-     * Claims due deliveries (pending, or sending with a lapsed lease) with `FOR UPDATE SKIP LOCKED`, marks them
-     * sending until the lease ends, and counts the attempt now, so that a delivery that kills its worker
-     * still runs out of attempts.
-     */
-    /**
      * Deliveries waiting (pending, or held by a worker), those due now, and how long the oldest due one has
      * waited: what an operator watches to see whether workers keep up. Reads the partial index of the queue.
      */
@@ -249,6 +244,11 @@ export function createDeliveryQueue(db: Executor, box: SecretBox) {
       };
     },
 
+    /**
+     * Claims due deliveries (pending, or sending with a lapsed lease) with `FOR UPDATE SKIP LOCKED`, marks them
+     * sending until the lease ends, and counts the attempt now, so that a delivery that kills its worker
+     * still runs out of attempts.
+     */
     async claimDue(options: ClaimOptions): Promise<ClaimedDelivery[]> {
       const result = await db.execute(claimStatement(options));
       const now = Date.now();
@@ -283,13 +283,22 @@ export function createDeliveryQueue(db: Executor, box: SecretBox) {
       }));
     },
 
-    /** Extends the lease of deliveries still held (queued behind a per-endpoint cap or a throttle). */
+    /**
+     * Extends the lease of deliveries still held (queued behind a per-endpoint cap or a throttle). Rows another
+     * statement has locked are skipped: that is the write-back settling them, which, locking the same rows in
+     * another order, would otherwise deadlock with this and lose a second to the deadlock timeout. A row
+     * skipped and still held is renewed next time, well within its lease.
+     */
     async renewLeases(ids: number[], leaseMs: number): Promise<void> {
       if (ids.length === 0) return;
       await db.execute(sql`
         update deliveries set next_attempt_at = now() + ${leaseMs}::float8 * interval '1 millisecond'
-        where id in (select (value)::bigint from jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb))
-          and status = ${DeliveryStatus.sending}`);
+        where id in (
+          select id from deliveries
+          where id = any (array(select (value)::bigint from jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb)))
+            and status = ${DeliveryStatus.sending}
+          for update skip locked
+        )`);
     },
 
     /**
