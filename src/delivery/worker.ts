@@ -96,19 +96,18 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
     wakeUp?.();
   }
 
+  /** Until `wake()` or `ms` have passed. Called on every settled send while the worker is full, so kept cheap. */
   async function waitForWork(ms: number) {
     if (woken) {
       woken = false;
       return;
     }
-    const timer = new AbortController();
-    await Promise.race([
-      new Promise<void>((resolve) => {
-        wakeUp = resolve;
-      }),
-      sleep(ms, undefined, { signal: timer.signal }).catch(() => {}),
-    ]);
-    timer.abort();
+    let timer: NodeJS.Timeout | undefined;
+    await new Promise<void>((resolve) => {
+      wakeUp = resolve;
+      timer = setTimeout(resolve, ms);
+    });
+    clearTimeout(timer);
     wakeUp = undefined;
     woken = false;
   }
@@ -520,7 +519,10 @@ export function createDeliveryWorker(options: DeliveryWorkerOptions): DeliveryWo
   async function run() {
     let failures = 0;
     while (running) {
-      if (held.size >= maxHeld || inFlight >= options.concurrency) {
+      // One batch is claimed ahead while every send slot is busy, so that the next sends need not wait for
+      // a claim to come back; beyond that, claiming more would only hold work other workers could do.
+      const queuedHere = held.size - inFlight;
+      if (held.size >= maxHeld || (inFlight >= options.concurrency && queuedHere >= options.batchSize)) {
         await waitForWork(options.pollIntervalMs);
         continue;
       }
