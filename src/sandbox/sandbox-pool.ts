@@ -135,10 +135,31 @@ function read(description: string): Reading {
 
 const NO_PAYLOAD = failureOutcome('TransformationError', 'webhook.payload is undefined; return a JSON value');
 
+/** The description read last, which the next outcome most often repeats. */
+let lastDescription = '';
+let lastReading: Reading | undefined;
+
+/**
+ * The reading of the description between `from` and `split`: the last one's when the text there is the same,
+ * which is compared in place, without cutting the description out and hashing it.
+ */
+function readAt(text: string, from: number, split: number): Reading {
+  if (lastReading && split - from === lastDescription.length && text.startsWith(lastDescription, from)) {
+    return lastReading;
+  }
+  const description = text.slice(from, split);
+  const reading = read(description);
+  if (description.length <= MAX_REMEMBERED_DESCRIPTION) {
+    lastDescription = description;
+    lastReading = reading;
+  }
+  return reading;
+}
+
 /** One outcome from the text the runtime wrote for it: its description, PAYLOAD_SEPARATOR, its payload. */
 function toOutcome(text: string, from: number, to: number, durationMs: number): TransformationOutcome {
   const split = text.indexOf(PAYLOAD_SEPARATOR, from);
-  const reading = read(text.slice(from, split));
+  const reading = readAt(text, from, split);
   durationMs = Math.round(durationMs * 100) / 100;
   if (reading.kind !== 'request') return { ...reading, durationMs };
   if (split + 1 === to) return { ...NO_PAYLOAD, console: reading.console, durationMs };
@@ -310,8 +331,8 @@ function createSlot(options: SandboxOptions, onRestart: () => void) {
 
   spawnChild();
   return {
-    call(call: Omit<PendingCall, 'resolve'>): Promise<TransformationOutcome> {
-      return new Promise((resolve) => enqueue({ ...call, resolve }));
+    call(key: string, code: string, input: string | undefined): Promise<TransformationOutcome> {
+      return new Promise((resolve) => enqueue({ key, code, input, timeoutMs: options.timeoutMs, resolve }));
     },
     async close() {
       closing = true;
@@ -359,14 +380,31 @@ export function createSandbox(options: SandboxOptions): Sandbox {
   let restarts = 0;
   const slots = Array.from({ length: options.processes }, () => createSlot(options, () => restarts++));
 
+  /**
+   * Each scope's last code, its key and its process. Comparing the code with the last one is cheaper than
+   * hashing it: the delivery worker's code strings are new at every claim, and V8 hashes a new string whole.
+   */
+  const routes = new Map<string, { code: string; key: string; slot: ReturnType<typeof createSlot> }>();
+
+  function routeOf(scope: string, code: string) {
+    let route = routes.get(scope);
+    if (route?.code !== code) {
+      const key = keyOf(scope, code);
+      route = { code, key, slot: slots[processIndexOf(key, slots.length)]! };
+      if (routes.size >= MAX_CODE_HASHES) routes.clear();
+      routes.set(scope, route);
+    }
+    return route;
+  }
+
   function send(scope: string, code: string, input: string | undefined): Promise<TransformationOutcome> {
     if (code.length * 3 > options.maxCodeBytes && Buffer.byteLength(code) > options.maxCodeBytes) {
       return Promise.resolve(
         failureOutcome('CodeTooLargeError', `the code is over ${options.maxCodeBytes} bytes`),
       );
     }
-    const key = keyOf(scope, code);
-    return slots[processIndexOf(key, slots.length)]!.call({ key, code, input, timeoutMs: options.timeoutMs });
+    const { key, slot } = routeOf(scope, code);
+    return slot.call(key, code, input);
   }
 
   return {
