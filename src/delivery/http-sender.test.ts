@@ -181,6 +181,28 @@ describe('http sender against loopback (127.0.0.0/8 allowed)', () => {
     }
   });
 
+  it('times out a response that trickles in for longer than the timeout, each chunk in time', async () => {
+    const s = await server((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      const drip = setInterval(() => res.write('.'), 50);
+      res.on('close', () => clearInterval(drip));
+    });
+    const slow = createHttpSender({
+      policy: createNetworkPolicy({ allowedPrivateRanges: ['127.0.0.0/8'] }),
+      timeoutMs: 300,
+      userAgent: USER_AGENT,
+    });
+    try {
+      const result = await slow.send(post(s.url));
+      expect(result.errorClass).toBe('timeout');
+      expect(result.body).toBe('no response within 300 ms');
+      expect(result.durationMs).toBeGreaterThanOrEqual(250);
+      expect(result.durationMs).toBeLessThan(3_000);
+    } finally {
+      await slow.close();
+    }
+  });
+
   it("classifies a closed port as 'connect'", async () => {
     const s = await startServer();
     const { port } = s;
