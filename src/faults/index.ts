@@ -1,4 +1,3 @@
-export { childPidsOf } from './child-pids-of.ts';
 export { type FaultCluster, type FaultClusterOptions, startFaultCluster } from './fault-cluster.ts';
 export {
   FAULT_REPORT_ENV,

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, describe, expect, it } from 'vitest';
+import { childPidsOf } from '../bench/bench-tools.ts';
 import { postgresTestUrl } from '../db/testing.ts';
-import { childPidsOf } from './child-pids-of.ts';
 import { type FaultCluster, startFaultCluster } from './fault-cluster.ts';
 import { expectNothingLost, startFaultScenario } from './fault-scenario.ts';
 
