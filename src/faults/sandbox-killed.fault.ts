@@ -8,14 +8,16 @@ import { expectNothingLost, startFaultScenario } from './fault-scenario.ts';
 const MESSAGES = 2000;
 const KILLS = 3;
 /**
- * About five milliseconds of work per call: at the scenario's 200 calls a second the sandbox process is busy
- * nearly all the time, so each kill lands in the middle of calls (with one millisecond it was idle four fifths
- * of the time, and three kills could all miss).
+ * Five milliseconds of work per call, by the clock: at the scenario's 200 calls a second the sandbox process is
+ * busy nearly all the time, so each kill lands in the middle of calls. A count of iterations sized for one
+ * machine ran in a third of that on a faster one, where the process was idle most of the time and all three
+ * kills could miss (regression: no attempt cut short by a kill, on a machine three times faster).
  */
 const TRANSFORMATION = `function handler(webhook) {
-  let sum = 0;
-  for (let i = 0; i < 1500000; i++) sum += i % 7;
-  webhook.headers['x-transformed'] = String(sum);
+  const until = Date.now() + 5;
+  let spins = 0;
+  while (Date.now() < until) spins++;
+  webhook.headers['x-transformed'] = String(spins > 0);
   return webhook;
 }`;
 
