@@ -197,18 +197,21 @@ export function prelude(maxOutputBytes: number): string {
    * (hidden classes) JSON.parse built for it, and with them the optimized code of the handler and the
    * runtime, which embeds them. When every webhook of a batch had died, a full GC cleared those maps and
    * threw the code away, and calls ran unoptimized until V8 compiled it again. The handler's own webhooks
-   * are not kept: what a call allocates must not outlive it.
+   * are not kept: what a call allocates must not outlive it. It is parsed again for batches of several calls
+   * only, where the extra parse is shared, so that a lone call is not parsed twice.
    */
   let shapes;
 
   return (text) => {
     let output = '';
     let count = 0;
-    try {
-      const first = apply(indexOf, text, [CALLS, 0]);
-      shapes = toWebhook(parse(apply(sliceString, text, [0, first < 0 ? text.length : first])));
-    } catch {
-      shapes = undefined;
+    const first = apply(indexOf, text, [CALLS, 0]);
+    if (first >= 0 || shapes === undefined) {
+      try {
+        shapes = toWebhook(parse(apply(sliceString, text, [0, first < 0 ? text.length : first])));
+      } catch {
+        shapes = undefined;
+      }
     }
     for (let from = 0; from <= text.length && output.length < MAX_BATCH_OUTPUT; count++) {
       let to = apply(indexOf, text, [CALLS, from]);
