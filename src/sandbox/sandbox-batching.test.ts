@@ -47,6 +47,23 @@ function expectGood(outcome: TransformationOutcome, mood: string, index: number)
   expect(outcome.console).toEqual([{ level: 'log', message: `mood ${mood}` }]);
 }
 
+/** Sends `count` calls in one batch, the one at `at` in a bad mood: it alone fails, with `error`; the rest answer. */
+async function expectOnlyOneToFail(
+  target: Sandbox,
+  scope: string,
+  batch: { count: number; at: number; mood: string; error: string },
+) {
+  const outcomes = await Promise.all(
+    Array.from({ length: batch.count }, (_, i) =>
+      target.transform(call(scope, i === batch.at ? batch.mood : 'calm', i)),
+    ),
+  );
+  for (const [i, outcome] of outcomes.entries()) {
+    if (i === batch.at) expect(outcome).toMatchObject({ kind: 'error', error: { name: batch.error } });
+    else expectGood(outcome, 'calm', i);
+  }
+}
+
 let sandbox: Sandbox;
 
 const sandboxWithTimeLimit = (timeoutMs: number) =>
@@ -75,14 +92,12 @@ describe('batched calls', () => {
   });
 
   it('a call that loops forever times out alone; the rest of its batch is answered', async () => {
-    const moods = Array.from({ length: 40 }, (_, i) => (i === 17 ? 'loop' : 'calm'));
-    const outcomes = await Promise.all(
-      moods.map((mood, i) => sandbox.transform(call('tenant-loop', mood, i))),
-    );
-    for (const [i, outcome] of outcomes.entries()) {
-      if (i === 17) expect(outcome).toMatchObject({ kind: 'error', error: { name: 'TimeoutError' } });
-      else expectGood(outcome, 'calm', i);
-    }
+    await expectOnlyOneToFail(sandbox, 'tenant-loop', {
+      count: 40,
+      at: 17,
+      mood: 'loop',
+      error: 'TimeoutError',
+    });
     // The context is rebuilt and keeps working, one call at a time from now on.
     expectGood(await sandbox.transform(call('tenant-loop', 'calm', 99)), 'calm', 99);
   });
@@ -92,14 +107,12 @@ describe('batched calls', () => {
     // 64 MB (regression: a TimeoutError in CI), so this sandbox leaves the memory limit to stop it.
     const roomy = sandboxWithTimeLimit(5_000);
     try {
-      const moods = Array.from({ length: 20 }, (_, i) => (i === 3 ? 'bomb' : 'calm'));
-      const outcomes = await Promise.all(
-        moods.map((mood, i) => roomy.transform(call('tenant-bomb', mood, i))),
-      );
-      for (const [i, outcome] of outcomes.entries()) {
-        if (i === 3) expect(outcome).toMatchObject({ kind: 'error', error: { name: 'MemoryLimitError' } });
-        else expectGood(outcome, 'calm', i);
-      }
+      await expectOnlyOneToFail(roomy, 'tenant-bomb', {
+        count: 20,
+        at: 3,
+        mood: 'bomb',
+        error: 'MemoryLimitError',
+      });
     } finally {
       await roomy.close();
     }
