@@ -749,4 +749,39 @@ describe('a sandbox process that dies or stops answering', () => {
       await sandbox.close();
     }
   });
+
+  it('regression: a frozen process was never replaced while new calls kept arriving', async () => {
+    // Each new call used to be sent at once and to push the watchdog back by its own time limit.
+    const { sandbox, pid } = await createWatched({ processes: 1, timeoutMs: 100, ...LIMITS });
+    try {
+      const frozen = pid();
+      process.kill(frozen, 'SIGSTOP');
+      const started = performance.now();
+      const first = sandbox.transform({ scope: 'stuck', code: BENIGN, input: input() });
+      let firstEnded = false;
+      void first.then(() => {
+        firstEnded = true;
+      });
+      const later: Promise<TransformationOutcome>[] = [];
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      while (!firstEnded && performance.now() - started < 8000) {
+        later.push(sandbox.transform({ scope: 'stuck', code: BENIGN, input: input() }));
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      const elapsed = performance.now() - started;
+      expectError(await first, 'SandboxUnavailableError', /^the sandbox process stopped during the call$/);
+      expect(elapsed).toBeGreaterThanOrEqual(2000);
+      expect(elapsed).toBeLessThan(5000);
+      // The one call that reached the frozen process fails with it; the others wait for the next process.
+      const [held, ...waited] = await Promise.all(later);
+      expectError(held!, 'SandboxUnavailableError', /^the sandbox process stopped during the call$/);
+      expect(waited.length).toBeGreaterThan(10);
+      for (const outcome of waited) expectBenign(outcome);
+      expect(sandbox.restarts()).toBe(1);
+      expectBenign(await sandbox.transform({ scope: 'stuck', code: BENIGN, input: input() }));
+      expect(pid()).not.toBe(frozen);
+    } finally {
+      await sandbox.close();
+    }
+  });
 });

@@ -41,7 +41,13 @@ export interface TransformCall {
 function encodeInput(input: TransformCall['input']): string {
   const { eventType, url, headers, env } = input;
   const payloadJson = 'payloadJson' in input ? input.payloadJson : (JSON.stringify(input.payload) ?? 'null');
-  return `{"eventType":${JSON.stringify(eventType)},"payload":${payloadJson},"url":${JSON.stringify(url)},"method":"POST","headers":${JSON.stringify(headers)},"env":${JSON.stringify(env)},"cancel":false}`;
+  return `{"eventType":${JSON.stringify(eventType)},"payload":${payloadJson},"url":${JSON.stringify(url)},"method":"POST","headers":${objectJson(headers)},"env":${objectJson(env)},"cancel":false}`;
+}
+
+/** JSON for headers and env, which are nearly always empty (the worker's headers always are): `{}` at no cost. */
+function objectJson(value: Record<string, unknown>): string {
+  for (const _ in value) return JSON.stringify(value);
+  return '{}';
 }
 
 export interface Sandbox {
@@ -64,6 +70,12 @@ const WATCHDOG_GRACE_MS = 2_000;
  * on the first while later ones are still being written, and no message needs a large buffer on either side.
  */
 const MAX_MESSAGE_CHARS = 64 * 1024;
+/**
+ * Messages a process may hold unanswered: one it runs and one waiting, so that it never idles between them.
+ * More would only fill the socket: writes then fail with EAGAIN and are polled for, which cost more CPU than
+ * the calls' own hop, while the calls held back here join larger batches.
+ */
+const MAX_MESSAGES_IN_FLIGHT = 2;
 
 interface PendingCall {
   key: string;
@@ -178,6 +190,7 @@ function createSlot(options: SandboxOptions, onRestart: () => void) {
   let sent: PendingCall[][][] = [];
   /** The CPU time the calls in flight may take between them, in ms. */
   let sentBudgetMs = 0;
+  /** Calls not sent yet, by group (a context's calls, or its compile checks), oldest group first. */
   let queue = new Map<string, PendingCall[]>();
   let flushScheduled = false;
   let watchdog: NodeJS.Timeout | undefined;
@@ -239,23 +252,22 @@ function createSlot(options: SandboxOptions, onRestart: () => void) {
         for (const call of batches[i]!) sentBudgetMs -= call.timeoutMs;
         settle(batches[i]!, reply.results[i]!);
       }
+      flush();
       if (sent.length) armWatchdog();
     });
     current.on('exit', () => {
       clearTimeout(watchdog);
       watchdog = undefined;
-      const stopped = failureOutcome(
-        'SandboxUnavailableError',
-        'the sandbox process stopped during the call',
-      );
-      for (const calls of [...sent.flat(), ...queue.values()]) {
-        for (const call of calls) call.resolve(stopped);
-      }
+      // Calls the process held fail (it may have died of one of them); calls it never saw wait for the next.
+      stop(sent.flat());
       sent = [];
       sentBudgetMs = 0;
-      queue = new Map();
       alive = false;
-      if (closing) return;
+      if (closing) {
+        stop(queue.values());
+        queue = new Map();
+        return;
+      }
       onRestart();
       // A process that dies as it starts (a broken install, a refused permission) is retried with back-off
       // rather than in a tight loop; calls wait in the queue meanwhile.
@@ -269,6 +281,13 @@ function createSlot(options: SandboxOptions, onRestart: () => void) {
     });
     // A send racing the child's death reports here; the calls end through 'exit' above.
     current.on('error', () => {});
+  }
+
+  function stop(groups: Iterable<PendingCall[]>) {
+    const stopped = failureOutcome('SandboxUnavailableError', 'the sandbox process stopped during the call');
+    for (const calls of groups) {
+      for (const call of calls) call.resolve(stopped);
+    }
   }
 
   function armWatchdog() {
@@ -291,42 +310,38 @@ function createSlot(options: SandboxOptions, onRestart: () => void) {
   }
 
   function flush() {
-    if (!alive || queue.size === 0) return;
-    let batches: WorkerBatch[] = [];
-    let calls: PendingCall[][] = [];
+    if (!alive) return;
+    const before = sent.length;
+    while (queue.size > 0 && sent.length < MAX_MESSAGES_IN_FLIGHT) sendMessage();
+    if (sent.length > before) armWatchdog();
+  }
+
+  /** Sends the oldest queued calls, up to MAX_MESSAGE_CHARS of input, in one message. */
+  function sendMessage() {
+    const batches: WorkerBatch[] = [];
+    const calls: PendingCall[][] = [];
     let chars = 0;
-    const send = () => {
-      sent.push(calls);
-      child.send({ batches } satisfies WorkerRequest, () => {});
-      batches = [];
-      calls = [];
-      chars = 0;
-    };
-    for (const group of queue.values()) {
-      const { key, code, timeoutMs } = group[0]!;
-      for (let start = 0; start < group.length; ) {
-        let end = start;
-        let inputs: string | null = null;
-        if (group[start]!.input === undefined) end = group.length;
-        else {
-          inputs = group[end++]!.input!;
-          while (end < group.length && chars + inputs.length < MAX_MESSAGE_CHARS) {
-            inputs += CALL_SEPARATOR + group[end++]!.input!;
-          }
-          chars += inputs.length;
+    for (const [group, pending] of queue) {
+      const { key, code, timeoutMs } = pending[0]!;
+      let end = pending.length;
+      let inputs: string | null = null;
+      if (pending[0]!.input !== undefined) {
+        inputs = pending[0]!.input;
+        for (end = 1; end < pending.length && chars + inputs.length < MAX_MESSAGE_CHARS; end++) {
+          inputs += CALL_SEPARATOR + pending[end]!.input!;
         }
-        const part = group.slice(start, end);
-        batches.push({ key, code: known.has(key) ? undefined : code, timeoutMs, count: part.length, inputs });
-        calls.push(part);
-        known.add(key);
-        for (const call of part) sentBudgetMs += call.timeoutMs;
-        if (chars >= MAX_MESSAGE_CHARS) send();
-        start = end;
+        chars += inputs.length;
       }
+      const part = pending.splice(0, end);
+      if (pending.length === 0) queue.delete(group);
+      batches.push({ key, code: known.has(key) ? undefined : code, timeoutMs, count: part.length, inputs });
+      calls.push(part);
+      known.add(key);
+      for (const call of part) sentBudgetMs += call.timeoutMs;
+      if (chars >= MAX_MESSAGE_CHARS) break;
     }
-    queue = new Map();
-    if (batches.length) send();
-    armWatchdog();
+    sent.push(calls);
+    child.send({ batches } satisfies WorkerRequest, () => {});
   }
 
   spawnChild();
@@ -342,6 +357,9 @@ function createSlot(options: SandboxOptions, onRestart: () => void) {
         child.kill('SIGKILL');
         await exited;
       }
+      // Calls queued while a dead process waited for its replacement.
+      stop(queue.values());
+      queue = new Map();
     },
   };
 }
