@@ -12,6 +12,7 @@ import {
   type TransformCall,
   type WebhookInput,
 } from '../sandbox/index.ts';
+import type { BaselineReply, BaselineRequest } from './baseline-process.ts';
 import { childPidsOf, cpuUsOf, peakRssMb, percentile } from './bench-tools.ts';
 
 const { values: args } = parseArgs({
@@ -62,7 +63,7 @@ const input: TransformCall['input'] = { ...rest, payloadJson };
 
 interface Row {
   run: string;
-  /** Plain V8 in this process, the sandbox, or the process hop without a sandbox behind it. */
+  /** Plain V8 (in a process of its own), the sandbox, or the process hop without a sandbox behind it. */
   kind: 'baseline' | 'sandbox' | 'hop';
   processes: number | null;
   calls: number;
@@ -96,38 +97,41 @@ function sorted(values: number[]): number[] {
   return [...values].sort((a, b) => a - b);
 }
 
-/** The ceiling: the same handler on plain V8 in this process, with the same JSON in and out. */
-function baseline(total: number): Row {
-  const handler = new Function(`${code}\nreturn handler;`)() as (webhook: unknown) => unknown;
-  let sink = 0;
-  for (let i = 0; i < Math.min(total, 20_000); i++)
-    sink += JSON.stringify(handler(JSON.parse(inputJson))).length;
-  const started = performance.now();
-  const cpuBefore = process.cpuUsage();
-  for (let i = 0; i < total; i++) sink += JSON.stringify(handler(JSON.parse(inputJson))).length;
-  const cpu = process.cpuUsage(cpuBefore);
-  const seconds = (performance.now() - started) / 1000;
-  const latencies: number[] = [];
-  for (let i = 0; i < LATENCY_CALLS; i++) {
-    const t = performance.now();
-    sink += JSON.stringify(handler(JSON.parse(inputJson))).length;
-    latencies.push((performance.now() - t) * 1000);
-  }
-  if (sink === 0) throw new Error('unreachable');
-  const lat = sorted(latencies);
+/** Work done in one stretch of a run: calls, elapsed time, and CPU time here and in the sandbox processes. */
+interface Tally {
+  calls: number;
+  seconds: number;
+  parentCpuUs: number;
+  childCpuUs: number;
+}
+
+/** The baseline's calls per CPU-second in its run before the sandboxes and in its run after them. */
+let baselineRuns: number[] = [];
+
+/** The ceiling: the same handler on plain V8, with the same JSON in and out, in a process of its own. */
+function startBaseline() {
+  const child = fork(fileURLToPath(new URL('./baseline-process.ts', import.meta.url)), [], {
+    env: { BASELINE_CODE: code, BASELINE_INPUT: inputJson },
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  });
+  const ask = (request: BaselineRequest) =>
+    new Promise<BaselineReply>((resolve, reject) => {
+      child.once('message', resolve);
+      child.once('exit', () => reject(new Error('the baseline process exited')));
+      child.send(request);
+    });
   return {
-    run: 'baseline: plain V8, in process',
-    kind: 'baseline',
-    processes: null,
-    calls: total,
-    perSecond: total / seconds,
-    perCore: total / ((cpu.user + cpu.system) / 1e6),
-    p50Us: percentile(lat, 50),
-    p99Us: percentile(lat, 99),
-    parentCpuUsPerCall: null,
-    childCpuUsPerCall: null,
-    peakRssMb: null,
-    peakRssOf: null,
+    async stretch(calls: number): Promise<Tally> {
+      const reply = await ask({ kind: 'stretch', calls });
+      if (reply.kind !== 'stretch') throw new Error('unexpected reply');
+      return { calls, seconds: reply.seconds, parentCpuUs: reply.cpuUs, childCpuUs: 0 };
+    },
+    async latencies(calls: number): Promise<number[]> {
+      const reply = await ask({ kind: 'latencies', calls });
+      if (reply.kind !== 'latencies') throw new Error('unexpected reply');
+      return sorted(reply.latenciesUs);
+    },
+    stop: () => child.disconnect(),
   };
 }
 
@@ -171,45 +175,106 @@ async function inFlight(sandbox: Sandbox, scopes: string[], total: number) {
   await Promise.all(Array.from({ length: Math.min(WAVE, total) }, lane));
 }
 
-async function steadyState(processes: number, total: number): Promise<Row> {
-  const sandbox = createSandbox({ processes, ...SANDBOX_OPTIONS });
-  try {
-    const scopes = scopesFor(processes);
-    await inFlight(sandbox, scopes, Math.min(total, 20_000));
-    // The sandbox processes are this process's only children.
-    const children = childPidsOf(process.pid);
-    const parentBefore = process.cpuUsage();
-    const childBefore = children.reduce((sum, pid) => sum + cpuUsOf(pid), 0);
-    const started = performance.now();
-    await inFlight(sandbox, scopes, total);
-    const seconds = (performance.now() - started) / 1000;
-    const parentCpu = process.cpuUsage(parentBefore);
-    const childCpu = children.reduce((sum, pid) => sum + cpuUsOf(pid), 0) - childBefore;
-    const found = children.length > 0;
+/** A sandbox under test, its processes found among this process's children. */
+interface SandboxRun {
+  processes: number;
+  sandbox: Sandbox;
+  scopes: string[];
+  children: number[];
+  tally: Tally;
+}
 
-    const latencies: number[] = [];
-    for (let i = 0; i < LATENCY_CALLS; i++) {
-      const t = performance.now();
-      await expectRequest(sandbox, { scope: scopes[i % scopes.length]!, code, input });
-      latencies.push((performance.now() - t) * 1000);
+async function startSandboxRun(processes: number): Promise<SandboxRun> {
+  const before = new Set(childPidsOf(process.pid));
+  const sandbox = createSandbox({ processes, ...SANDBOX_OPTIONS });
+  const scopes = scopesFor(processes);
+  await inFlight(sandbox, scopes, Math.min(CALLS, 20_000));
+  const children = childPidsOf(process.pid).filter((pid) => !before.has(pid));
+  return {
+    processes,
+    sandbox,
+    scopes,
+    children,
+    tally: { calls: 0, seconds: 0, parentCpuUs: 0, childCpuUs: 0 },
+  };
+}
+
+async function sandboxStretch(run: SandboxRun, calls: number): Promise<Tally> {
+  const parentBefore = process.cpuUsage();
+  const childBefore = run.children.reduce((sum, pid) => sum + cpuUsOf(pid), 0);
+  const started = performance.now();
+  await inFlight(run.sandbox, run.scopes, calls);
+  const seconds = (performance.now() - started) / 1000;
+  const parentCpu = process.cpuUsage(parentBefore);
+  const childCpuUs = run.children.reduce((sum, pid) => sum + cpuUsOf(pid), 0) - childBefore;
+  return { calls, seconds, parentCpuUs: parentCpu.user + parentCpu.system, childCpuUs };
+}
+
+async function sandboxLatencies(run: SandboxRun): Promise<number[]> {
+  const latencies: number[] = [];
+  for (let i = 0; i < LATENCY_CALLS; i++) {
+    const t = performance.now();
+    await expectRequest(run.sandbox, { scope: run.scopes[i % run.scopes.length]!, code, input });
+    latencies.push((performance.now() - t) * 1000);
+  }
+  return sorted(latencies);
+}
+
+/**
+ * The baseline runs before the sandboxes and again after them, and the faster of its two runs is the ceiling:
+ * on a shared host whose speed drifts, a baseline caught in a slow phase would flatter the sandbox.
+ */
+async function steadyStates(): Promise<Row[]> {
+  const baselineProcess = startBaseline();
+  const runs: SandboxRun[] = [];
+  for (const processes of PROCESS_COUNTS) runs.push(await startSandboxRun(processes));
+  try {
+    const before = await baselineProcess.stretch(CALLS);
+    for (const run of runs) run.tally = await sandboxStretch(run, CALLS);
+    const after = await baselineProcess.stretch(CALLS);
+    const perCore = (tally: Tally) => tally.calls / (tally.parentCpuUs / 1e6);
+    baselineRuns = [perCore(before), perCore(after)];
+    const baseline = perCore(before) >= perCore(after) ? before : after;
+    const baselineLatency = await baselineProcess.latencies(LATENCY_CALLS);
+    const rows: Row[] = [
+      {
+        run: 'baseline: plain V8, in a process of its own',
+        kind: 'baseline',
+        processes: null,
+        calls: baseline.calls,
+        perSecond: baseline.calls / baseline.seconds,
+        perCore: perCore(baseline),
+        p50Us: percentile(baselineLatency, 50),
+        p99Us: percentile(baselineLatency, 99),
+        parentCpuUsPerCall: null,
+        childCpuUsPerCall: null,
+        peakRssMb: null,
+        peakRssOf: null,
+      },
+    ];
+    for (const run of runs) {
+      const latency = await sandboxLatencies(run);
+      const { tally, processes, children } = run;
+      const found = children.length > 0;
+      rows.push({
+        run: `switchyard sandbox, ${processes} process${processes === 1 ? '' : 'es'}, ${WAVE} in flight`,
+        kind: 'sandbox',
+        processes,
+        calls: tally.calls,
+        perSecond: tally.calls / tally.seconds,
+        perCore: found ? tally.calls / ((tally.parentCpuUs + tally.childCpuUs) / 1e6) : Number.NaN,
+        p50Us: percentile(latency, 50),
+        p99Us: percentile(latency, 99),
+        parentCpuUsPerCall: tally.parentCpuUs / tally.calls,
+        childCpuUsPerCall: found ? tally.childCpuUs / tally.calls : null,
+        peakRssMb: found ? children.map(peakRssMb) : [Math.round(process.resourceUsage().maxRSS / 1024)],
+        peakRssOf: found ? 'sandbox processes' : 'the bench process (sandbox processes not found)',
+      });
     }
-    const lat = sorted(latencies);
-    return {
-      run: `switchyard sandbox, ${processes} process${processes === 1 ? '' : 'es'}, ${WAVE} in flight`,
-      kind: 'sandbox',
-      processes,
-      calls: total,
-      perSecond: total / seconds,
-      perCore: found ? total / ((parentCpu.user + parentCpu.system + childCpu) / 1e6) : Number.NaN,
-      p50Us: percentile(lat, 50),
-      p99Us: percentile(lat, 99),
-      parentCpuUsPerCall: (parentCpu.user + parentCpu.system) / total,
-      childCpuUsPerCall: found ? childCpu / total : null,
-      peakRssMb: found ? children.map(peakRssMb) : [Math.round(process.resourceUsage().maxRSS / 1024)],
-      peakRssOf: found ? 'sandbox processes' : 'the bench process (sandbox processes not found)',
-    };
+    return rows;
   } finally {
-    await sandbox.close();
+    baselineProcess.stop();
+    await Promise.all(runs.map((run) => run.sandbox.close()));
   }
 }
 
@@ -342,6 +407,9 @@ function printTable(rows: Row[], cold: Cold) {
     '\ncalls per CPU-second: calls divided by the CPU time of every process involved (this one and the ' +
       "sandbox processes), so the sandbox's figure pays for the process hop on both sides.",
   );
+  console.log(
+    `baseline: ${baselineRuns.map((n) => fmt(n)).join(' calls per CPU-second before the sandboxes, ')} after; the faster is the ceiling.`,
+  );
   console.log('\np50/p99: one call at a time, awaited, over', LATENCY_CALLS, 'calls.');
   for (const r of rows) {
     if (r.parentCpuUsPerCall === null) continue;
@@ -369,8 +437,7 @@ function printTable(rows: Row[], cold: Cold) {
   );
 }
 
-const rows = [baseline(CALLS)];
-for (const processes of PROCESS_COUNTS) rows.push(await steadyState(processes, CALLS));
+const rows = await steadyStates();
 rows.push(await hopAlone(CALLS, await outcomeChars()));
 const cold = await coldCompile(COLD_CODES);
 printTable(rows, cold);
@@ -378,7 +445,15 @@ if (args.json) {
   await writeFile(
     args.json,
     JSON.stringify(
-      { seed: SEED, calls: CALLS, wave: WAVE, latencyCalls: LATENCY_CALLS, cores: CORES, rows, cold },
+      {
+        seed: SEED,
+        calls: CALLS,
+        wave: WAVE,
+        latencyCalls: LATENCY_CALLS,
+        cores: CORES,
+        rows,
+        cold,
+      },
       null,
       2,
     ),
