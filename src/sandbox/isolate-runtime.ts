@@ -20,9 +20,9 @@ export const PAYLOAD_SEPARATOR = '\u0002';
  * own. So its output has a fixed shape, one JSON object per call, in which only `request` carries a value the
  * code chose; the host still checks that value against the contract.
  *
- * The runner takes webhooks as JSON texts joined by CALL_SEPARATOR, parses each on its own (so that each
- * dies young, as in plain code), and returns `<count>|outcome<CALL_SEPARATOR>outcome…` for the first `count`
- * of them. An outcome is a JSON description, PAYLOAD_SEPARATOR, and the request's payload as JSON text (empty
+ * The runner takes webhooks as JSON texts joined by CALL_SEPARATOR, alone in an array, parses each on its own
+ * (so that each dies young, as in plain code), and returns `<count>|outcome<CALL_SEPARATOR>outcome…` for the
+ * first `count` of them, alone in an array (see sandbox-process.ts for why). An outcome is a JSON description, PAYLOAD_SEPARATOR, and the request's payload as JSON text (empty
  * when there is no request): the host reads the description and hands the payload on as it is. It stops
  * early once the output passes MAX_BATCH_OUTPUT characters, so that a batch of large results never needs
  * more memory than one, and the process sends the rest again.
@@ -202,7 +202,8 @@ export function prelude(maxOutputBytes: number): string {
    */
   let shapes;
 
-  return (text) => {
+  return (texts) => {
+    const text = texts[0];
     let output = '';
     let count = 0;
     const first = apply(indexOf, text, [CALLS, 0]);
@@ -225,7 +226,7 @@ export function prelude(maxOutputBytes: number): string {
       output += (count ? CALLS : '') + (webhook === undefined ? NOT_JSON : runOne(webhook));
       from = to + 1;
     }
-    return count + '|' + output;
+    return [count + '|' + output];
   };
 })();
 `;
