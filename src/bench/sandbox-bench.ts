@@ -105,9 +105,6 @@ interface Tally {
   childCpuUs: number;
 }
 
-/** The baseline's calls per CPU-second in its run before the sandboxes and in its run after them. */
-let baselineRuns: number[] = [];
-
 /** The ceiling: the same handler on plain V8, with the same JSON in and out, in a process of its own. */
 function startBaseline() {
   const child = fork(fileURLToPath(new URL('./baseline-process.ts', import.meta.url)), [], {
@@ -181,7 +178,6 @@ interface SandboxRun {
   sandbox: Sandbox;
   scopes: string[];
   children: number[];
-  tally: Tally;
 }
 
 async function startSandboxRun(processes: number): Promise<SandboxRun> {
@@ -190,13 +186,7 @@ async function startSandboxRun(processes: number): Promise<SandboxRun> {
   const scopes = scopesFor(processes);
   await inFlight(sandbox, scopes, Math.min(CALLS, 20_000));
   const children = childPidsOf(process.pid).filter((pid) => !before.has(pid));
-  return {
-    processes,
-    sandbox,
-    scopes,
-    children,
-    tally: { calls: 0, seconds: 0, parentCpuUs: 0, childCpuUs: 0 },
-  };
+  return { processes, sandbox, scopes, children };
 }
 
 async function sandboxStretch(run: SandboxRun, calls: number): Promise<Tally> {
@@ -224,16 +214,16 @@ async function sandboxLatencies(run: SandboxRun): Promise<number[]> {
  * The baseline runs before the sandboxes and again after them, and the faster of its two runs is the ceiling:
  * on a shared host whose speed drifts, a baseline caught in a slow phase would flatter the sandbox.
  */
-async function steadyStates(): Promise<Row[]> {
+async function steadyStates(): Promise<{ rows: Row[]; baselineRuns: number[] }> {
   const baselineProcess = startBaseline();
   const runs: SandboxRun[] = [];
   for (const processes of PROCESS_COUNTS) runs.push(await startSandboxRun(processes));
   try {
     const before = await baselineProcess.stretch(CALLS);
-    for (const run of runs) run.tally = await sandboxStretch(run, CALLS);
+    const tallies: Tally[] = [];
+    for (const run of runs) tallies.push(await sandboxStretch(run, CALLS));
     const after = await baselineProcess.stretch(CALLS);
     const perCore = (tally: Tally) => tally.calls / (tally.parentCpuUs / 1e6);
-    baselineRuns = [perCore(before), perCore(after)];
     const baseline = perCore(before) >= perCore(after) ? before : after;
     const baselineLatency = await baselineProcess.latencies(LATENCY_CALLS);
     const rows: Row[] = [
@@ -252,9 +242,10 @@ async function steadyStates(): Promise<Row[]> {
         peakRssOf: null,
       },
     ];
-    for (const run of runs) {
+    for (const [i, run] of runs.entries()) {
       const latency = await sandboxLatencies(run);
-      const { tally, processes, children } = run;
+      const tally = tallies[i]!;
+      const { processes, children } = run;
       const found = children.length > 0;
       rows.push({
         run: `switchyard sandbox, ${processes} process${processes === 1 ? '' : 'es'}, ${WAVE} in flight`,
@@ -271,7 +262,7 @@ async function steadyStates(): Promise<Row[]> {
         peakRssOf: found ? 'sandbox processes' : 'the bench process (sandbox processes not found)',
       });
     }
-    return rows;
+    return { rows, baselineRuns: [perCore(before), perCore(after)] };
   } finally {
     baselineProcess.stop();
     await Promise.all(runs.map((run) => run.sandbox.close()));
@@ -389,7 +380,8 @@ async function coldCompile(codes: number): Promise<Cold> {
   }
 }
 
-function printTable(rows: Row[], cold: Cold) {
+/** @param baselineRuns the baseline's calls per CPU-second before the sandboxes and after them */
+function printTable(rows: Row[], baselineRuns: number[], cold: Cold) {
   const ceiling = rows[0]!.perCore;
   const fmt = (n: number, digits = 0) => (Number.isFinite(n) ? n.toFixed(digits) : '–');
   console.log(
@@ -437,10 +429,10 @@ function printTable(rows: Row[], cold: Cold) {
   );
 }
 
-const rows = await steadyStates();
+const { rows, baselineRuns } = await steadyStates();
 rows.push(await hopAlone(CALLS, await outcomeChars()));
 const cold = await coldCompile(COLD_CODES);
-printTable(rows, cold);
+printTable(rows, baselineRuns, cold);
 if (args.json) {
   await writeFile(
     args.json,

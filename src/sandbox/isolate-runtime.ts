@@ -22,8 +22,9 @@ export const PAYLOAD_SEPARATOR = '\u0002';
  *
  * The runner takes webhooks as JSON texts joined by CALL_SEPARATOR, alone in an array, parses each on its own
  * (so that each dies young, as in plain code), and returns `<count>|outcome<CALL_SEPARATOR>outcome…` for the
- * first `count` of them, alone in an array (see sandbox-process.ts for why). An outcome is a JSON description, PAYLOAD_SEPARATOR, and the request's payload as JSON text (empty
- * when there is no request): the host reads the description and hands the payload on as it is. It stops
+ * first `count` of them, alone in an array (see sandbox-process.ts for why). An outcome is a JSON description,
+ * PAYLOAD_SEPARATOR, and the request's payload as JSON text (empty when there is no request): the host reads
+ * the description and hands the payload on as it is. It stops
  * early once the output passes MAX_BATCH_OUTPUT characters, so that a batch of large results never needs
  * more memory than one, and the process sends the rest again.
  * @param maxOutputBytes the largest request, as UTF-8 JSON, one call may produce

@@ -263,11 +263,8 @@ function createSlot(options: SandboxOptions, onRestart: () => void) {
       sent = [];
       sentBudgetMs = 0;
       alive = false;
-      if (closing) {
-        stop(queue.values());
-        queue = new Map();
-        return;
-      }
+      // Closing: close() ends the calls still queued once the process is gone.
+      if (closing) return;
       onRestart();
       // A process that dies as it starts (a broken install, a refused permission) is retried with back-off
       // rather than in a tight loop; calls wait in the queue meanwhile.
@@ -357,7 +354,7 @@ function createSlot(options: SandboxOptions, onRestart: () => void) {
         child.kill('SIGKILL');
         await exited;
       }
-      // Calls queued while a dead process waited for its replacement.
+      // Calls never sent: queued while it ran, or while a dead process waited for its replacement.
       stop(queue.values());
       queue = new Map();
     },
